@@ -1,0 +1,201 @@
+"""One training job: config -> datamodule + module -> Trainer -> best checkpoint -> probe (+ UMAP) -> metrics.json.
+
+`run(cfg)` is what `scripts/train.py` calls under Hydra and what tests call through `hydra.compose`
+(with an explicit `out_dir`). It is safe inside a multirun: it seeds itself, logs to a W&B run of its
+own and always closes it, and writes its files atomically into its own run folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from alignpredict.evaluation.embedding import embed_umap
+from alignpredict.evaluation.features import FeatureSet, extract_features
+from alignpredict.evaluation.probe import logistic_probe, paper_probe
+from alignpredict.utils.io import write_json, write_text
+
+PROBE_SPLITS = ("probe_train", "probe_val", "probe_test")
+PROBE_METHODS = ("logistic", "paper")
+WANDB_LOGGER = "pytorch_lightning.loggers.WandbLogger"
+
+
+class FitThroughput(pl.Callback):
+    """Items trained per second of wall time over the fit loop (validation included), this session only."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.started = 0.0
+        self.seconds = 0.0
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.started = time.perf_counter()
+
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any,
+                           batch_idx: int) -> None:
+        self.items += int(batch["label"].shape[0])
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.seconds = time.perf_counter() - self.started
+
+
+def sweep_id(cfg: DictConfig, out_dir: Path) -> str:
+    """The configured id, else one derived from the Hydra sweep folder (multirun) or the run folder."""
+    if cfg.sweep_id:
+        return str(cfg.sweep_id)
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        base = Path(HydraConfig.get().sweep.dir).resolve()
+    else:
+        base = out_dir.resolve()
+    return f"{base.name}-{hashlib.sha1(str(base).encode()).hexdigest()[:8]}"
+
+
+def job_devices(cfg: DictConfig) -> Any:
+    """With `spread_jobs_over_gpus`, job k of a sweep gets GPU k mod n; else the trainer config decides.
+
+    Jobs select their GPU through Trainer(devices=[k]) rather than CUDA_VISIBLE_DEVICES because joblib's
+    loky workers are reused: once CUDA is initialised in a worker, a later change of the variable is ignored.
+    """
+    if not cfg.spread_jobs_over_gpus:
+        return cfg.trainer.devices
+    n_gpus = torch.cuda.device_count()
+    if n_gpus == 0:
+        raise ValueError("spread_jobs_over_gpus=true but no GPU is visible; use launcher=joblib on a GPU machine "
+                         "or set spread_jobs_over_gpus=false")
+    job_num = HydraConfig.get().job.num if HydraConfig.initialized() else 0
+    return [int(job_num) % n_gpus]
+
+
+def build_logger(cfg: DictConfig, out_dir: Path, run_sweep_id: str) -> Any:
+    """The configured Lightning logger or False; a W&B logger gets the sweep as group and the knobs as config."""
+    logger_cfg = cfg.get("logger")
+    if not logger_cfg or "_target_" not in logger_cfg:
+        return False
+    extra: dict[str, Any] = {"save_dir": str(out_dir)}
+    if logger_cfg._target_ == WANDB_LOGGER:
+        extra["group"] = logger_cfg.group or run_sweep_id
+        extra["name"] = logger_cfg.name or f"{cfg.model.objective}-jit{cfg.jitter}-noise{cfg.noise}-s{cfg.seed}"
+    logger = instantiate(logger_cfg, **extra)
+    logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
+    return logger
+
+
+def finish_wandb() -> None:
+    """Close the active W&B run, if any, so the next job of a multirun starts its own."""
+    import wandb
+
+    if wandb.run is not None:
+        wandb.finish()
+
+
+def restore_best(module: pl.LightningModule, trainer: pl.Trainer) -> None:
+    """Load the best-val-loss weights (early stopping may have stopped after a worse epoch)."""
+    best_path = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
+    if best_path:
+        checkpoint = torch.load(best_path, map_location="cpu", weights_only=False)
+        module.load_state_dict(checkpoint["state_dict"])
+
+
+def probe_metrics(cfg: DictConfig, splits: dict[str, FeatureSet], num_classes: int) -> dict[str, Any]:
+    """probe_acc (top-1 on probe_test) from the configured probe, plus that probe's details."""
+    probe_cfg = cfg.probe
+    if probe_cfg.method == "logistic":
+        result = logistic_probe(*(splits[name] for name in PROBE_SPLITS),
+                                inverse_l2_grid=list(probe_cfg.inverse_l2_grid), max_iter=probe_cfg.max_iter)
+        return {"probe_acc": result.test_acc, "probe_val_acc": result.val_acc,
+                "probe_inverse_l2": result.inverse_l2, "probe_converged": result.converged}
+    if probe_cfg.method == "paper":
+        by_size = paper_probe(splits["probe_train"], splits["probe_test"], num_classes,
+                              sizes=list(probe_cfg.paper_sizes), steps=probe_cfg.paper_steps,
+                              lr=probe_cfg.paper_lr, seed=int(cfg.seed))
+        largest = max(by_size)
+        return {"probe_acc": by_size[largest], "probe_size": largest,
+                **{f"probe_acc_n{size}": acc for size, acc in by_size.items()}}
+    raise ValueError(f"unknown probe.method {probe_cfg.method!r}; choose one of {', '.join(PROBE_METHODS)}")
+
+
+def dataset_name(cfg: DictConfig, facts: dict[str, Any]) -> str:
+    """The data source's name ("dsprites", ...) for grouping; the datamodule class name as a fallback."""
+    return str(cfg.data.get("source") or facts.get("source") or cfg.data._target_.rsplit(".", 1)[-1])
+
+
+def fit(cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule,
+        logger: Any) -> tuple[pl.Trainer, FitThroughput]:
+    """Train (resuming from `ckpt_path` when set), then load the best-val-loss weights back into `module`."""
+    throughput = FitThroughput()
+    callbacks = [instantiate(callback) for callback in cfg.callbacks.values()] + [throughput]
+    trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=logger, devices=job_devices(cfg))
+    trainer.fit(module, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+    restore_best(module, trainer)
+    module.to(trainer.strategy.root_device)
+    return trainer, throughput
+
+
+def run_record(cfg: DictConfig, trainer: pl.Trainer, throughput: FitThroughput, facts: dict[str, Any],
+               run_sweep_id: str) -> dict[str, Any]:
+    """The flat facts of one run for metrics.json: data facts, knobs, training outcome, throughput."""
+    best = trainer.checkpoint_callback
+    return {
+        **facts,
+        "sweep_id": run_sweep_id,
+        "data": dataset_name(cfg, facts),
+        "objective": cfg.model.objective,
+        "jitter": cfg.jitter,
+        "noise": cfg.noise,
+        "seed": cfg.seed,
+        "n_samples": cfg.n_samples,
+        "batch_size": cfg.batch_size,
+        "max_epochs": cfg.max_epochs,
+        "lr": cfg.lr,
+        "epochs_trained": trainer.current_epoch,
+        "global_step": trainer.global_step,
+        "best_val_loss": None if best is None or best.best_model_score is None else float(best.best_model_score),
+        "best_checkpoint": "" if best is None else best.best_model_path,
+        "fit_seconds": throughput.seconds,
+        "fit_samples_per_second": throughput.items / throughput.seconds if throughput.seconds else None,
+        "device": str(trainer.strategy.root_device),
+    }
+
+
+def run(cfg: DictConfig) -> dict[str, Any]:
+    """Train, restore the best checkpoint, probe, embed; write metrics.json and config.yaml; return the metrics."""
+    if cfg.seed is None:
+        raise ValueError("seed must be an integer (0 is fine); got null")
+    if cfg.probe.method not in PROBE_METHODS:
+        raise ValueError(f"unknown probe.method {cfg.probe.method!r}; choose one of {', '.join(PROBE_METHODS)}")
+    out_dir = Path(cfg.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run_sweep_id = sweep_id(cfg, out_dir)
+    resolved = OmegaConf.to_yaml(cfg, resolve=True)
+    pl.seed_everything(int(cfg.seed), workers=True)
+    datamodule = instantiate(cfg.data)
+    module = instantiate(cfg.model, x_shape=datamodule.x_shape, y_shape=datamodule.y_shape,
+                         num_classes=datamodule.num_classes)
+    try:
+        logger = build_logger(cfg, out_dir, run_sweep_id)
+        trainer, throughput = fit(cfg, module, datamodule, logger)
+        splits = {name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
+                  for name in PROBE_SPLITS}
+        metrics = {**run_record(cfg, trainer, throughput, dict(datamodule.describe()), run_sweep_id),
+                   **probe_metrics(cfg, splits, datamodule.num_classes)}
+        if cfg.embedding.enabled:
+            embed_umap(splits["probe_test"], out_dir, seed=int(cfg.seed), max_points=cfg.embedding.max_points,
+                       n_neighbors=cfg.embedding.n_neighbors, min_dist=cfg.embedding.min_dist,
+                       title=f"{cfg.model.objective}, jitter {cfg.jitter}, noise {cfg.noise}")
+        if logger:
+            logger.log_metrics({f"final/{key}": value for key, value in metrics.items()
+                                if isinstance(value, (int, float)) and not isinstance(value, bool)})
+        write_text(out_dir / "config.yaml", resolved)
+        write_json(out_dir / "metrics.json", metrics)
+        return metrics
+    finally:
+        finish_wandb()

@@ -1,0 +1,81 @@
+"""scripts/train.py from the command line: multirun sweeps, launcher and experiment presets, bad names."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from hydra import compose, initialize_config_dir
+
+from alignpredict.evaluation.aggregate import load_runs
+from alignpredict.train import job_devices
+
+TINY = ["data=dsprites", "trainer=cpu", "n_samples=200", "batch_size=32", "max_epochs=1", "logger=none",
+        "embedding.enabled=false", "probe.inverse_l2_grid=[1.0]"]
+
+
+def train_cli(repo_root: Path, cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key != "HYDRA_FULL_ERROR"}  # what a user sees
+    return subprocess.run([sys.executable, str(repo_root / "scripts" / "train.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("group, name", [("model", "vicreg"), ("data", "mnist")])
+def test_unknown_group_option_gives_a_clear_message(repo_root: Path, tmp_path: Path, group: str, name: str) -> None:
+    result = train_cli(repo_root, tmp_path, f"{group}={name}", *TINY[1:])
+    assert result.returncode != 0
+    assert f"Could not find '{group}/{name}'" in result.stderr and "Available options" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_multirun_sweep_shares_one_sweep_id(repo_root: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    result = train_cli(repo_root, tmp_path, "-m", "jitter=0,0.5", *TINY, f"hydra.sweep.dir={sweep}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    runs = load_runs(sweep)
+    assert sorted(runs["jitter"]) == [0.0, 0.5] and runs["sweep_id"].nunique() == 1
+    assert sorted(runs["nu_max"]) == pytest.approx([0.5, 1.0])
+    assert all((Path(d) / "config.yaml").is_file() and (Path(d) / ".hydra").is_dir() for d in runs["run_dir"])
+
+
+@pytest.mark.slow
+def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    result = train_cli(repo_root, tmp_path, "-m", "hydra/launcher=submitit_local", "seed=0,1", *TINY,
+                       f"hydra.sweep.dir={sweep}", "hydra.launcher.timeout_min=10", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = [json.loads(p.read_text()) for p in sorted(sweep.glob("*/metrics.json"))]
+    assert [m["seed"] for m in metrics] == [0, 1] and len({m["sweep_id"] for m in metrics}) == 1
+    assert list((sweep / ".submitit").iterdir())
+
+
+def test_launcher_presets(conf_dir: Path) -> None:
+    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
+        joblib = compose("train", overrides=["launcher=joblib"], return_hydra_config=True)
+        slurm = compose("train", overrides=["launcher=slurm"], return_hydra_config=True)
+    assert "JoblibLauncher" in joblib.hydra.launcher._target_ and joblib.spread_jobs_over_gpus
+    assert "SlurmLauncher" in slurm.hydra.launcher._target_
+    assert (slurm.hydra.launcher.gpus_per_node, slurm.hydra.launcher.tasks_per_node) == (1, 1)
+    assert slurm.ckpt_path == "last" and slurm.trainer.devices == 1  # requeued jobs resume, no DDP
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no GPU is visible"):
+            job_devices(joblib)
+
+
+def test_experiment_grids(conf_dir: Path) -> None:
+    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
+        quick = compose("train", overrides=["experiment=synthetic_quick"], return_hydra_config=True)
+        paper = compose("train", overrides=["experiment=synthetic_paper"], return_hydra_config=True)
+    for cfg in (quick, paper):
+        params = cfg.hydra.sweeper.params
+        assert str(cfg.hydra.mode) == "RunMode.MULTIRUN"
+        assert (params.jitter, params.noise, params.model) == ("0.0,0.2,0.5", "0.2,0.5,0.9", "ca,cp,supervised")
+    assert quick.trainer.accelerator == "cpu" and quick.data.source == "dsprites"
+    assert paper.n_samples == 100_000 and paper.trainer.accelerator == "gpu"
+    assert paper.hydra.sweeper.params.data == "dsprites,shapes3d" and len(paper.hydra.sweeper.params.seed.split(",")) >= 5
