@@ -55,3 +55,14 @@ def test_bad_seed_or_index_dtype_is_a_clear_error() -> None:
         counter_rng.uniforms(-1, torch.arange(3), 0, 1)
     with pytest.raises(ValueError, match="int64"):
         counter_rng.uniforms(0, torch.arange(3, dtype=torch.int32), 0, 1)
+
+
+def test_python_rng_and_random_ints_are_keyed():
+    from alignpredict.data.counter_rng import python_rng, random_ints
+
+    assert python_rng(0, 1, 2).random() == python_rng(0, 1, 2).random() != python_rng(0, 1, 3).random()
+    index = torch.tensor([5, 17, 2**40 + 3])
+    words = random_ints(1, index, 7, 4)
+    assert bool((words >= 0).all())
+    assert torch.equal(words[1], random_ints(1, torch.tensor([17]), 7, 4)[0])
+    assert not torch.equal(words, random_ints(2, index, 7, 4))

@@ -9,6 +9,7 @@ Hashing the counter with the splitmix64 finaliser on int64 tensors gives the sam
 from __future__ import annotations
 
 import math
+import random
 
 import torch
 
@@ -79,3 +80,13 @@ def normals(seed: int, indices: torch.Tensor, stream: int, count: int) -> torch.
     angle = (2.0 * math.pi) * _bits_to_unit(bits & ((1 << _UNIFORM_BITS) - 1))
     pairs = torch.stack((radius * torch.cos(angle), radius * torch.sin(angle)), dim=-1)
     return pairs.flatten(start_dim=-2)[..., :count]
+
+
+def random_ints(seed: int, indices: torch.Tensor, stream: int, count: int) -> torch.Tensor:
+    """(len(indices), count) non-negative int64 words (62 random bits), for picks by modulo."""
+    return _shift_right(random_bits(seed, indices, stream, count), 2)
+
+
+def python_rng(seed: int, stream: int, *keys: int) -> random.Random:
+    """A Python RNG keyed by (seed, stream, *keys), for per-item string work (grammar, word insertion)."""
+    return random.Random(":".join(str(int(k)) for k in (seed, stream, *keys)))
