@@ -1,0 +1,181 @@
+"""Named benchmarks; results are merged into docs/benchmarks.json and rendered as docs/benchmarks.md.
+
+    python scripts/bench.py theory          # run one (or several) named benchmarks
+    python scripts/bench.py --list
+
+Add a benchmark by writing a function that returns a list of records and decorating it with
+`@benchmark("name")`. A record is {"metric", "value", "unit", "target", "notes"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from alignpredict.utils.io import write_json, write_text
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RESULTS_JSON = REPO_ROOT / "docs" / "benchmarks.json"
+RESULTS_MD = REPO_ROOT / "docs" / "benchmarks.md"
+
+Record = dict[str, Any]
+BENCHMARKS: dict[str, Callable[[], list[Record]]] = {}
+
+
+def benchmark(name: str) -> Callable[[Callable[[], list[Record]]], Callable[[], list[Record]]]:
+    """Register a benchmark under a command-line name."""
+    def register(function: Callable[[], list[Record]]) -> Callable[[], list[Record]]:
+        BENCHMARKS[name] = function
+        return function
+    return register
+
+
+def best_seconds(function: Callable[[], Any], repeats: int) -> float:
+    """Fastest of `repeats` timed calls (after one warm-up), the usual way to time short code on a busy machine."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def load_theory_script():
+    spec = importlib.util.spec_from_file_location("theory_script", REPO_ROOT / "scripts" / "theory.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def theory_config(overrides: list[str]):
+    from hydra import compose, initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(REPO_ROOT / "conf"), version_base="1.3"):
+        return compose(config_name="theory", overrides=overrides)
+
+
+@benchmark("theory")
+def theory() -> list[Record]:
+    """Phase-grid speed, the validation suite's wall time and the default `scripts/theory.py` run.
+
+    Wall times depend on what else shares the cores; the CPU seconds in the notes do not.
+    """
+    from omegaconf import OmegaConf
+
+    from alignpredict.theory.phase_grid import homogeneous_grid
+    from alignpredict.theory.validation import run_suite
+
+    kappa, nu = np.linspace(0.0, 3.0, 1000), np.linspace(0.0, 1.0, 1000)
+    grid_seconds = best_seconds(lambda: homogeneous_grid(kappa, nu, 1.0, 0.05, 5.0), repeats=5)
+
+    cfg = theory_config([])
+    suite_cfg = OmegaConf.to_container(cfg.validation, resolve=True)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    run_suite(suite_cfg)
+    suite_seconds, suite_cpu = time.perf_counter() - start, time.process_time() - cpu_start
+
+    script = load_theory_script()
+    with tempfile.TemporaryDirectory() as out:
+        cpu_start = time.process_time()
+        summary = script.run(theory_config([f"out_dir={out}"]))
+        script_cpu = time.process_time() - cpu_start
+    script_seconds = sum(summary["seconds"].values())
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary["seconds"].items())
+    return [
+        {"metric": "phase grid 1000 x 1000 (Delta_CA, Delta_CP, regime)", "value": round(grid_seconds, 4),
+         "unit": "s", "target": "< 1", "notes": "best of 5"},
+        {"metric": "validation suite E4-E7, default config (compute only)", "value": round(suite_seconds, 2),
+         "unit": "s", "target": "< 120",
+         "notes": f"{suite_cfg['seeds']} seeds; E4 n={suite_cfg['e4']['n_values']}; E7 {suite_cfg['e7']['points']}^2 "
+                  f"x {len(suite_cfg['e7']['decays'])} decays x {suite_cfg['e7']['seeds']} seeds; CPU {suite_cpu:.1f} s"},
+        {"metric": "python scripts/theory.py, default config (all outputs)", "value": round(script_seconds, 2),
+         "unit": "s", "target": "< 120", "notes": f"{parts}; CPU {script_cpu:.1f} s over all threads"},
+    ]
+
+
+@benchmark("diagnose")
+def diagnose_full_report() -> list[Record]:
+    """The diagnostic's speed target: n = 50,000 pairs, d_x = 2048, d_y = 512, 1,000 labelled rows, full
+    report with subsample intervals (default settings), timed once (wall and process CPU seconds)."""
+    import alignpredict
+
+    rng = np.random.default_rng(0)
+    n, d_x, d_y, labelled = 50_000, 2048, 512, 1000
+    latent = rng.standard_normal((n, 3))
+    x = (latent @ rng.standard_normal((3, d_x)) + 3.0 * rng.standard_normal((n, d_x))).astype(np.float32)
+    y = (latent @ rng.standard_normal((3, d_y)) + 3.0 * rng.standard_normal((n, d_y))).astype(np.float32)
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = alignpredict.diagnose(x, y, latent[:labelled], label_rows=np.arange(labelled))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    notes = (f"{report.resamples.n_resamples} subsamples of {report.resamples.subsample_rows} rows, "
+             f"PCA {report.pca_dims}, regime {report.regime}; CPU {cpu:.1f} s over all threads")
+    return [{"metric": "diagnose: n 50k, d_x 2048, d_y 512, 1k labels, full report with intervals",
+             "value": round(wall, 1), "unit": "s", "target": "< 60 on 2 cores", "notes": notes}]
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on; the load average matters on a shared machine."""
+    import torch
+
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "numpy": np.__version__,
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    lines = ["# Benchmarks", "", "Written by `python scripts/bench.py NAME`; do not edit by hand.", ""]
+    for name, entry in sorted(results.items()):
+        info = entry["machine"]
+        lines += [
+            f"## {name}", "",
+            f"Measured {entry['measured_at']} on {info['cpu_count']} CPU cores ({info['platform']}, Python "
+            f"{info['python']}, torch threads {info['torch_threads']}, 1-min load average {info['load_average_1min']}).",
+            "", "| metric | value | unit | target | notes |", "|---|---|---|---|---|",
+        ]
+        lines += [f"| {r['metric']} | {r['value']} | {r['unit']} | {r['target']} | {r['notes']} |" for r in entry["records"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run: {', '.join(sorted(BENCHMARKS))}")
+    parser.add_argument("--list", action="store_true", help="list the benchmark names and exit")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(sorted(BENCHMARKS)))
+        return
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown or not args.names:
+        parser.error(f"choose benchmarks from {sorted(BENCHMARKS)}; got {args.names}")
+    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    for name in args.names:
+        info = machine()
+        records = BENCHMARKS[name]()
+        results[name] = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                         "machine": info, "records": records}
+        for record in records:
+            print(f"{name}: {record['metric']}: {record['value']} {record['unit']} (target {record['target']})")
+    write_json(RESULTS_JSON, results)
+    write_text(RESULTS_MD, render_markdown(results))
+
+
+if __name__ == "__main__":
+    main()

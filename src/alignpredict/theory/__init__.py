@@ -1,0 +1,1 @@
+"""Linear theory: spiked model, closed-form CA/CP, spectra, separation ratios, regimes."""
