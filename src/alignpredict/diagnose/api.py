@@ -1,0 +1,72 @@
+"""alignpredict.diagnose(x, y, labels): the regime and the advice for a user's own paired arrays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from alignpredict.diagnose.estimate import estimate_spectra
+from alignpredict.diagnose.labels import prepare_labels
+from alignpredict.diagnose.pca import pca_dimension, reduce_dimension
+from alignpredict.diagnose.recommend import choose_direction, recommend
+from alignpredict.diagnose.report import DiagnosticReport, report_message
+from alignpredict.diagnose.resample import resample_deltas
+from alignpredict.diagnose.settings import DiagnoseSettings
+from alignpredict.diagnose.validate import check_paired_features
+from alignpredict.theory.regimes import classify_regime
+
+
+def _reduce(features: np.ndarray, settings: DiagnoseSettings) -> np.ndarray:
+    n, d = features.shape
+    cap = settings.pca_max_dim if settings.pca else None
+    return reduce_dimension(features, pca_dimension(n, d, cap, settings.rows_per_dim))
+
+
+def diagnose(
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: np.ndarray,
+    *,
+    label_rows: np.ndarray | None = None,
+    settings: DiagnoseSettings | None = None,
+    **options: Any,
+) -> DiagnosticReport:
+    """Diagnose paired features x (n, d_x) and y (n, d_y) with labels for some rows.
+
+    labels: (n,) or (n, L) with NaN for unlabelled rows, or (m,) / (m, L) together with label_rows (m
+    row indices). Continuous columns or class labels (see label_type). `options` override single
+    DiagnoseSettings fields, e.g. diagnose(x, y, s, n_resamples=0)."""
+    settings = DiagnoseSettings.from_mapping({**(settings or DiagnoseSettings()).to_dict(), **options})
+    x, y = check_paired_features(x, y)
+    label_set = prepare_labels(labels, x.shape[0], label_rows, settings.label_type, settings.min_labelled)
+    x_reduced, y_reduced = _reduce(x, settings), _reduce(y, settings)
+    rng = np.random.default_rng(settings.seed)
+    with threadpool_limits(limits=1, user_api="blas"):  # small matrices: BLAS threads only add overhead
+        spectra = estimate_spectra(x_reduced, y_reduced, label_set.rows, label_set.targets, settings, rng)
+        resamples = (
+            resample_deltas(x_reduced, y_reduced, label_set.rows, label_set.targets, settings, rng)
+            if settings.n_resamples
+            else None
+        )
+    delta_ca, delta_cp, delta_cp_reverse = (spectra[name].delta for name in ("ca", "cp_xy", "cp_yx"))
+    regime = classify_regime(delta_ca, delta_cp)
+    direction = choose_direction(delta_cp, delta_cp_reverse)
+    return DiagnosticReport(
+        regime=regime,
+        delta_ca=delta_ca,
+        delta_cp=delta_cp,
+        delta_cp_reverse=delta_cp_reverse,
+        direction=direction,
+        recommendation=recommend(delta_ca, direction),
+        message=report_message(spectra, regime, resamples),
+        spectra=spectra,
+        resamples=resamples,
+        n_rows=x.shape[0],
+        n_labelled=int(label_set.rows.size),
+        label_kind=label_set.kind,
+        feature_dims=(x.shape[1], y.shape[1]),
+        pca_dims=(x_reduced.shape[1], y_reduced.shape[1]),
+        settings=settings.to_dict(),
+    )

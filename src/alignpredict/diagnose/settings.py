@@ -1,0 +1,60 @@
+"""Every knob of the diagnostic in one place; conf/diagnose.yaml mirrors these defaults (a test keeps
+the two equal)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DiagnoseSettings:
+    """Defaults chosen for n in the thousands and d up to a few thousand; see docs/diagnostic.md."""
+
+    pca: bool = True  # reduce each modality to pca_dimension(...) principal axes first
+    pca_max_dim: int = 128  # never keep more principal axes than this
+    rows_per_dim: int = 20  # keep at most n // rows_per_dim axes, so small n does not inflate the spectra
+    ridge: float = 1e-4  # added to covariance eigenvalues, relative to their mean
+    cross_fit_folds: int = 5  # each fold is measured with directions fitted on the other folds
+    cv_folds: int = 5  # folds of the per-component label R^2
+    n_permutations: int = 200  # label shuffles of the significance gate
+    alpha: float = 0.01  # family-wise level of the gate (max R^2 over all components)
+    signal_share: float = 0.5  # signal also needs R^2 >= this share of the spectrum's best R^2
+    n_resamples: int = 100  # subsamples (without replacement) for the intervals; 0 disables them
+    resample_fraction: float = 0.5  # each subsample keeps this share of labelled and of unlabelled rows
+    interval_level: float = 0.95  # central percentile interval of each Delta-hat over the subsamples
+    min_labelled: int = 50  # fewer labelled rows than this is an error
+    label_type: str = "auto"  # auto | continuous | classes
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = {
+            "pca_max_dim": self.pca_max_dim >= 1,
+            "rows_per_dim": self.rows_per_dim >= 1,
+            "ridge": self.ridge >= 0,
+            "cross_fit_folds": self.cross_fit_folds >= 2,
+            "cv_folds": self.cv_folds >= 2,
+            "n_permutations": self.n_permutations >= 1,
+            "alpha": 0 < self.alpha < 1,
+            "signal_share": 0 <= self.signal_share <= 1,
+            "n_resamples": self.n_resamples >= 0,
+            "resample_fraction": 0 < self.resample_fraction < 1,
+            "interval_level": 0 < self.interval_level < 1,
+            "min_labelled": self.min_labelled >= 2 * self.cv_folds,
+            "label_type": self.label_type in ("auto", "continuous", "classes"),
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            raise ValueError(f"invalid diagnostic setting(s) {', '.join(f'{b}={getattr(self, b)!r}' for b in bad)}")
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> DiagnoseSettings:
+        """Build from a config mapping; an unknown key is an error (a typo must not be silently ignored)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown diagnostic setting(s) {unknown}; known: {sorted(known)}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
