@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import platform
@@ -53,9 +52,8 @@ def best_seconds(function: Callable[[], Any], repeats: int) -> float:
 
 
 def load_theory_script():
-    spec = importlib.util.spec_from_file_location("theory_script", REPO_ROOT / "scripts" / "theory.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    import alignpredict.theory_outputs as module
+
     return module
 
 

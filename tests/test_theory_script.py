@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -28,9 +27,8 @@ EVERYTHING = ["gif.enabled=true", "infonce.enabled=true"]
 
 
 def load_script(repo_root: Path):
-    spec = importlib.util.spec_from_file_location("theory_script", repo_root / "scripts" / "theory.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    import alignpredict.theory_outputs as module
+
     return module
 
 

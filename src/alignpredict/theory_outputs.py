@@ -1,0 +1,124 @@
+"""The linear-theory outputs behind `scripts/theory.py`: phase diagram (PNG, PDF, CSV), GIF sweep,
+the E4-E7 validation suite and the InfoNCE study, written into one output folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from alignpredict.plots.phase_diagram import out_and_back, panel_subtitle, plot_phase_diagram, write_phase_gif
+from alignpredict.plots.theory_validation import (
+    plot_infonce,
+    plot_joint_lambda,
+    plot_nu_sweep,
+    plot_partial_recovery,
+    plot_prediction,
+    plot_recovery_agreement,
+)
+from alignpredict.theory.infonce import first_failures, infonce_sweep
+from alignpredict.theory.phase_grid import PhaseGrid, homogeneous_grid
+from alignpredict.theory.regimes import REGIMES
+from alignpredict.theory.validation import measured_thresholds, model_at, nu_thresholds, run_suite, summarise
+from alignpredict.utils.io import atomic_path, write_json
+
+CSV_COLUMNS = ["panel", "kappa", "nu", "gamma_x", "gamma_y", "gamma_tilde_x", "gamma_tilde_y", "delta_ca", "delta_cp", "regime"]
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
+
+
+def output_dir(cfg: DictConfig) -> Path:
+    """`out_dir` when set, else the Hydra run dir."""
+    return Path(cfg.out_dir) if cfg.out_dir is not None else Path(HydraConfig.get().runtime.output_dir)
+
+
+def panel_grid(pd_cfg: DictConfig, panel: DictConfig, resolution: int) -> PhaseGrid:
+    kappa = np.linspace(0.0, pd_cfg.kappa_max, resolution)
+    nu = np.linspace(0.0, pd_cfg.nu_max, resolution)
+    return homogeneous_grid(kappa, nu, panel.gamma_x, panel.gamma_y, panel.gamma_tilde_y, pd_cfg.gamma_tilde_x)
+
+
+def grid_rows(name: str, grid: PhaseGrid) -> pd.DataFrame:
+    """One CSV row per grid point of one panel."""
+    kappa, nu = np.meshgrid(grid.kappa, grid.nu)
+    return pd.DataFrame({
+        "panel": name, "kappa": kappa.ravel(), "nu": nu.ravel(), "gamma_x": grid.gamma_x, "gamma_y": grid.gamma_y,
+        "gamma_tilde_x": grid.gamma_tilde_x, "gamma_tilde_y": grid.gamma_tilde_y,
+        "delta_ca": grid.delta_ca.ravel(), "delta_cp": grid.delta_cp.ravel(),
+        "regime": np.asarray(REGIMES)[grid.regime.ravel()],
+    })[CSV_COLUMNS]
+
+
+def make_phase_diagram(cfg: DictConfig, out: Path) -> None:
+    pd_cfg = cfg.phase_diagram
+    names = list(pd_cfg.panels)
+    grids = [panel_grid(pd_cfg, pd_cfg.panels[name], pd_cfg.image_resolution) for name in names]
+    titles = [pd_cfg.panels[name].title for name in names]
+    plot_phase_diagram(grids, titles, [out / "phase_diagram.png", out / "phase_diagram.pdf"],
+                       pd_cfg.figure.width, pd_cfg.figure.height, pd_cfg.figure.dpi)
+    rows = [grid_rows(name, panel_grid(pd_cfg, pd_cfg.panels[name], pd_cfg.csv_resolution)) for name in names]
+    write_csv(pd.concat(rows, ignore_index=True), out / "phase_diagram.csv")
+
+
+def make_gif(cfg: DictConfig, out: Path) -> None:
+    gif, pd_cfg = cfg.gif, cfg.phase_diagram
+    kappa = np.linspace(0.0, pd_cfg.kappa_max, gif.resolution)
+    nu = np.linspace(0.0, pd_cfg.nu_max, gif.resolution)
+    gamma_y = out_and_back(gif.gamma_y.start, gif.gamma_y.turn, gif.frames)
+    gamma_tilde_y = out_and_back(gif.gamma_tilde_y.start, gif.gamma_tilde_y.turn, gif.frames)
+    grids = [homogeneous_grid(kappa, nu, gif.gamma_x, gy, gty, gif.gamma_tilde_x) for gy, gty in zip(gamma_y, gamma_tilde_y)]
+    titles = [f"Target noise and nuisance variance move together\n{panel_subtitle(g)}" for g in grids]
+    write_phase_gif(grids, titles, out / "phase_diagram_sweep.gif", gif.fps, gif.hold, gif.dpi)
+
+
+def make_validation(cfg: DictConfig, out: Path) -> dict[str, Any]:
+    suite_cfg = OmegaConf.to_container(cfg.validation, resolve=True)
+    tables = run_suite(suite_cfg)
+    for name, table in tables.items():
+        write_csv(table, out / f"{name}.csv")
+    thresholds = measured_thresholds(tables["e4_nu_sweep"], model_at(suite_cfg["e4"]["model"], nu=0.0))
+    write_json(out / "e4_thresholds.json", thresholds)
+    plot_nu_sweep(tables["e4_nu_sweep"], thresholds, out / "e4_nu_sweep.png")
+    plot_prediction(tables["e5_prediction"], out / "e5_prediction.png")
+    plot_joint_lambda(tables["e6_joint_lambda"], out / "e6_joint_lambda.png")
+    plot_partial_recovery(tables["e7_partial_recovery"], suite_cfg["e7"]["model"], out / "e7_partial_recovery.png")
+    plot_recovery_agreement(tables["e7_partial_recovery"], out / "e7_recovery_agreement.png")
+    return {"e4_thresholds": thresholds}
+
+
+def make_infonce(cfg: DictConfig, out: Path) -> dict[str, Any]:
+    study = OmegaConf.to_container(cfg.infonce, resolve=True)
+    summary = summarise(infonce_sweep(study), ["method", "nu"])
+    write_csv(summary, out / "infonce_vs_ca.csv")
+    thresholds = nu_thresholds(model_at(study["model"], nu=0.0))
+    plot_infonce(summary, thresholds, out / "infonce_vs_ca.png")
+    failures = first_failures(summary, study["failure_level"])
+    result = {"level": study["failure_level"], "first_failing_nu": failures,
+              "theory_nu_ca": thresholds[0], "theory_nu_cp": thresholds[1]}
+    write_json(out / "infonce_first_failure.json", result)
+    return {"infonce": result}
+
+
+def run(cfg: DictConfig) -> dict[str, Any]:
+    """Write every enabled output into the output dir; returns the headline numbers and per-part seconds."""
+    out = output_dir(cfg)
+    out.mkdir(parents=True, exist_ok=True)
+    parts = [("phase_diagram", True, make_phase_diagram), ("gif", cfg.gif.enabled, make_gif),
+             ("validation", cfg.validation.enabled, make_validation), ("infonce", cfg.infonce.enabled, make_infonce)]
+    summary: dict[str, Any] = {"seconds": {}}
+    for name, enabled, part in parts:
+        if not enabled:
+            continue
+        start = time.perf_counter()
+        summary.update(part(cfg, out) or {})
+        summary["seconds"][name] = round(time.perf_counter() - start, 3)
+    write_json(out / "theory_summary.json", summary)
+    return summary
