@@ -10,7 +10,7 @@ from alignpredict.diagnose.label_r2 import crossval_r2, fold_assignment
 from alignpredict.diagnose.recommend import NEITHER_ADVICE, choose_direction, recommend
 from alignpredict.diagnose.report import NO_SIGNAL_MESSAGE
 from alignpredict.diagnose.validation import is_clear
-from alignpredict.diagnose.spectra import Directions, fit_directions, fold_sums, match_components
+from alignpredict.diagnose.spectra import Directions, fit_directions, fold_sums, match_components, singular_value
 from alignpredict.diagnose.split import separation_ratio, split_components
 from alignpredict.theory.model import SpikedModel
 from alignpredict.theory.regimes import classify_regime
@@ -142,6 +142,16 @@ def test_split_reads_delta_by_singular_value_not_by_r2_rank() -> None:
     assert split.delta == pytest.approx(0.5 / 0.9) and split.n_recovered == 0
     assert separation_ratio(values, np.zeros(4, bool)) == 0.0
     assert separation_ratio(values, np.ones(4, bool)) == float("inf")
+    estimated_floor = split_components(values, r2, threshold=0.05, signal_share=0.5, floor=0.4)
+    assert estimated_floor.floor == 0.4 and estimated_floor.delta == pytest.approx(0.5 / 0.4)
+    assert estimated_floor.n_recovered == 1
+
+
+def test_singular_values_from_averaged_statistics() -> None:
+    """A-statistics are debiased squares (possibly negative); CCA ones correlations; both are clipped
+    only after averaging."""
+    np.testing.assert_allclose(singular_value("cp_xy", np.array([0.25, -0.01])), [0.5, 0.0])
+    np.testing.assert_allclose(singular_value("ca", np.array([1.2, 0.3, -0.1])), [1.0, 0.3, 0.0])
 
 
 def test_recommendation_strings() -> None:

@@ -12,16 +12,27 @@ from alignpredict.diagnose.spectra import (
     Directions,
     fit_directions,
     fold_sums,
-    heldout_values,
+    heldout_statistics,
     label_scores,
     match_components,
+    singular_value,
 )
-from alignpredict.diagnose.split import ComponentSplit, split_components
+from alignpredict.diagnose.split import ComponentSplit, signal_mask, split_components
 
 
 def _stacked_scores(directions: Directions, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Label-row scores of all three spectra side by side, for one R^2 pass over every component."""
     scores = label_scores(directions, x, y)
     return np.hstack([scores[name] for name in SPECTRA])
+
+
+def _nuisance_floor(name: str, nuisance: np.ndarray, per_fold: list[tuple[dict, dict]]) -> float:
+    """Unbiased nuisance floor: in each fold, the nuisance component with the largest fit-sample value
+    (fitted columns come sorted, so the first nuisance column), measured on that fold's held-out rows and
+    averaged over folds. It is chosen independently of its measurement noise; the largest of many noisy
+    held-out values would be biased upwards (by about 2 standard errors with 50 nuisance components)."""
+    first_columns = [(orders[name][nuisance].min(), statistics[name]) for orders, statistics in per_fold]
+    return float(singular_value(name, np.mean([statistics[column] for column, statistics in first_columns])))
 
 
 def estimate_spectra(
@@ -38,10 +49,11 @@ def estimate_spectra(
     fold f is measured with directions fitted on the other folds, so directions use (K-1)/K of the rows
     (direction noise, not measurement noise, is what blurs weak signal at large d / n) while every row is
     measured once. Each fold's components are paired with the first fold's (match_components) and their
-    held-out values and label R^2 averaged. Labels only decide which components are signal, through one
-    family-wise permutation gate over all three spectra (so labels unrelated to the features give no
-    signal anywhere, at level alpha); its null uses the first fold's scores, which is conservative for
-    fold-averaged R^2 (an average of K correlated R^2 spreads less under the null than one)."""
+    held-out statistics and label R^2 averaged; the nuisance floor is estimated without the upward bias of
+    a maximum (_nuisance_floor). Labels only decide which components are signal, through one family-wise
+    permutation gate over all three spectra (so labels unrelated to the features give no signal anywhere,
+    at level alpha); its null uses the first fold's scores, which is conservative for fold-averaged R^2 (an
+    average of K correlated R^2 spreads less under the null than one)."""
     n_folds = settings.cross_fit_folds
     sums = fold_sums(x, y, fold_assignment(x.shape[0], n_folds, rng), n_folds)
     everything = sum(sums[1:], sums[0])
@@ -49,17 +61,24 @@ def estimate_spectra(
     fits = [fit_directions((everything - held_out).moments(), settings.ridge) for held_out in sums]
     label_folds = fold_assignment(len(label_rows), settings.cv_folds, rng)
     x_labelled, y_labelled = x[label_rows], y[label_rows]
-    values: dict[str, np.ndarray] = {}
+    stacked = [_stacked_scores(directions, x_labelled, y_labelled) for directions in fits]
+    statistics: dict[str, np.ndarray] = {}
     r2: dict[str, np.ndarray] = {}
-    for directions, held_out in zip(fits, sums):
+    per_fold = []
+    for directions, held_out, scores in zip(fits, sums, stacked):
         orders = match_components(fits[0], directions, moments_all)
-        fold_r2 = np.split(crossval_r2(_stacked_scores(directions, x_labelled, y_labelled), targets, label_folds),
-                           len(SPECTRA))
-        for (name, fold_values), spectrum_r2 in zip(heldout_values(directions, held_out.moments()).items(), fold_r2):
-            values[name] = values.get(name, 0.0) + fold_values[orders[name]] / n_folds
+        fold_statistics = heldout_statistics(directions, held_out.moments())
+        per_fold.append((orders, fold_statistics))
+        fold_r2 = np.split(crossval_r2(scores, targets, label_folds), len(SPECTRA))
+        for name, spectrum_r2 in zip(SPECTRA, fold_r2):
+            statistics[name] = statistics.get(name, 0.0) + fold_statistics[name][orders[name]] / n_folds
             r2[name] = r2.get(name, 0.0) + spectrum_r2[orders[name]] / n_folds
-    null_maxima = permutation_max_r2(
-        _stacked_scores(fits[0], x_labelled, y_labelled), targets, label_folds, settings.n_permutations, rng
-    )
+    null_maxima = permutation_max_r2(stacked[0], targets, label_folds, settings.n_permutations, rng)
     threshold = float(np.quantile(null_maxima, 1.0 - settings.alpha))
-    return {name: split_components(values[name], r2[name], threshold, settings.signal_share) for name in SPECTRA}
+    splits = {}
+    for name in SPECTRA:
+        nuisance = ~signal_mask(r2[name], threshold, settings.signal_share)
+        floor = _nuisance_floor(name, nuisance, per_fold) if nuisance.any() else None
+        values = singular_value(name, statistics[name])
+        splits[name] = split_components(values, r2[name], threshold, settings.signal_share, floor)
+    return splits

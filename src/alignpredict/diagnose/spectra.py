@@ -98,25 +98,33 @@ def _quadratic(weights: np.ndarray, covariance: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->j", weights, covariance @ weights)
 
 
-def _one_sided_values(weights: np.ndarray, s_source: np.ndarray, s_target: np.ndarray, s_target_source: np.ndarray,
-                      n_rows: int) -> np.ndarray:
-    """||Cov(target, z_j)|| / sd(z_j) for the score z_j = source . w_j, debiased: E||Cov-hat||^2 exceeds
-    ||Cov||^2 by about tr(S_target) var(z) / n."""
+def _one_sided_squares(weights: np.ndarray, s_source: np.ndarray, s_target: np.ndarray,
+                       s_target_source: np.ndarray, n_rows: int) -> np.ndarray:
+    """||Cov(target, z_j)||^2 / var(z_j) for the score z_j = source . w_j, debiased (E||Cov-hat||^2 exceeds
+    ||Cov||^2 by about tr(S_target) var(z) / n) and not clipped, so that averages over folds stay unbiased."""
     covariance = s_target_source @ weights
-    squared = (covariance**2).sum(axis=0) / _quadratic(weights, s_source) - np.trace(s_target) / n_rows
-    return np.sqrt(np.clip(squared, 0.0, None))
+    return (covariance**2).sum(axis=0) / _quadratic(weights, s_source) - np.trace(s_target) / n_rows
 
 
-def heldout_values(directions: Directions, held_out: Moments) -> dict[str, np.ndarray]:
-    """Singular values of each spectrum measured on rows not used to fit the directions."""
+def heldout_statistics(directions: Directions, held_out: Moments) -> dict[str, np.ndarray]:
+    """Per component, a statistic measured on rows not used to fit the directions that is unbiased for a
+    fixed direction: the correlation (CCA) or the debiased squared singular value (A). Average these over
+    folds, then convert with singular_value: square roots and clipping are not linear."""
     m = held_out
     cross = np.einsum("ij,ij->j", directions.ca_x, m.sxy @ directions.ca_y)
     scale = np.sqrt(_quadratic(directions.ca_x, m.sxx) * _quadratic(directions.ca_y, m.syy))
     return {
-        "ca": np.clip(cross / scale, 0.0, 1.0),
-        "cp_xy": _one_sided_values(directions.cp_xy, m.sxx, m.syy, m.sxy.T, m.n_rows),
-        "cp_yx": _one_sided_values(directions.cp_yx, m.syy, m.sxx, m.sxy, m.n_rows),
+        "ca": cross / scale,
+        "cp_xy": _one_sided_squares(directions.cp_xy, m.sxx, m.syy, m.sxy.T, m.n_rows),
+        "cp_yx": _one_sided_squares(directions.cp_yx, m.syy, m.sxx, m.sxy, m.n_rows),
     }
+
+
+def singular_value(name: str, statistic: np.ndarray | float) -> np.ndarray | float:
+    """A (fold-averaged) held-out statistic of spectrum `name` as a singular value."""
+    if name == "ca":
+        return np.clip(statistic, 0.0, 1.0)
+    return np.sqrt(np.clip(statistic, 0.0, None))
 
 
 def label_scores(directions: Directions, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -130,7 +138,13 @@ def label_scores(directions: Directions, x: np.ndarray, y: np.ndarray) -> dict[s
     }
 
 
-SCORE_WEIGHTS: dict[str, tuple[str, str]] = {"ca": ("ca_x", "sxx"), "cp_xy": ("cp_xy", "sxx"), "cp_yx": ("cp_yx", "syy")}
+# Per spectrum, the source-side weights that define a component and the covariance of that side (CCA
+# components are matched on their x side: its y side follows from it).
+SCORE_WEIGHTS: dict[str, tuple[str, str]] = {
+    "ca": ("ca_x", "sxx"),
+    "cp_xy": ("cp_xy", "sxx"),
+    "cp_yx": ("cp_yx", "syy"),
+}
 
 
 def match_components(reference: Directions, other: Directions, moments_all: Moments) -> dict[str, np.ndarray]:

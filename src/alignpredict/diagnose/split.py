@@ -3,9 +3,10 @@
 Signal = components whose label R^2 passes the permutation gate and is at least `signal_share` of the
 spectrum's best R^2: with finite n, estimated nuisance directions pick up a little signal, and a
 component whose label R^2 is a small fraction of the purest one is mostly nuisance (its R^2 share is
-about its signal weight). The split is then read by singular
-value, not by R^2 rank: Delta-hat = min sigma(signal) / max sigma(nuisance), so one low-sigma signal
-component below the nuisance floor correctly pulls Delta-hat under 1."""
+about its signal weight). The split is then read by singular value, not by R^2 rank:
+Delta-hat = min sigma(signal) / nuisance floor, so one low-sigma signal component below the floor
+correctly pulls Delta-hat under 1. The floor is the largest nuisance sigma, or an unbiased estimate of it
+supplied by the caller (estimate.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class ComponentSplit:
     signal: np.ndarray  # bool per component
     threshold: float  # R^2 a component must exceed to count as signal
     delta: float  # Delta-hat; 0 without signal, inf without nuisance
-    floor: float  # largest nuisance singular value (nan without nuisance)
+    floor: float  # nuisance floor: the largest nuisance singular value (nan without nuisance)
 
     @property
     def n_signal(self) -> int:
@@ -49,20 +50,31 @@ class ComponentSplit:
         }
 
 
-def separation_ratio(values: np.ndarray, signal: np.ndarray) -> float:
-    """min over signal / max over nuisance; 0 when nothing is signal, inf when everything is."""
+def separation_ratio(values: np.ndarray, signal: np.ndarray, floor: float | None = None) -> float:
+    """min over signal / floor (default: max over nuisance); 0 when nothing is signal, inf when everything is."""
     if not signal.any():
         return 0.0
     if signal.all():
         return float("inf")
-    floor = float(values[~signal].max())
+    floor = float(values[~signal].max()) if floor is None else floor
     return float("inf") if floor <= _ZERO_FLOOR else float(values[signal].min() / floor)
 
 
-def split_components(values: np.ndarray, r2: np.ndarray, threshold: float, signal_share: float) -> ComponentSplit:
-    """Sort by singular value; signal = R^2 above max(threshold, 0) and at least signal_share * max R^2."""
+def signal_mask(r2: np.ndarray, threshold: float, signal_share: float) -> np.ndarray:
+    """Signal = R^2 above max(threshold, 0) and at least signal_share * the spectrum's best R^2."""
+    return (r2 > max(threshold, 0.0)) & (r2 >= signal_share * r2.max())
+
+
+def split_components(
+    values: np.ndarray, r2: np.ndarray, threshold: float, signal_share: float, floor: float | None = None
+) -> ComponentSplit:
+    """Sort by singular value and mark the signal (signal_mask). The nuisance floor is the largest nuisance
+    value unless an unbiased estimate `floor` is given (the largest of many noisy values is biased up)."""
     order = np.argsort(values)[::-1]
     values, r2 = values[order], r2[order]
-    signal = (r2 > max(threshold, 0.0)) & (r2 >= signal_share * r2.max())
-    floor = float(values[~signal].max()) if (~signal).any() else float("nan")
-    return ComponentSplit(values, r2, signal, float(threshold), separation_ratio(values, signal), floor)
+    signal = signal_mask(r2, threshold, signal_share)
+    if not (~signal).any():
+        floor = float("nan")
+    elif floor is None:
+        floor = float(values[~signal].max())
+    return ComponentSplit(values, r2, signal, float(threshold), separation_ratio(values, signal, floor), float(floor))
