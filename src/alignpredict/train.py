@@ -19,13 +19,14 @@ from hydra.types import RunMode
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from alignpredict.evaluation.astro_probe import astro_probe_metrics
 from alignpredict.evaluation.embedding import embed_umap
 from alignpredict.evaluation.features import FeatureSet, extract_features
 from alignpredict.evaluation.probe import logistic_probe, paper_probe
 from alignpredict.utils.io import write_json, write_text
 
 PROBE_SPLITS = ("probe_train", "probe_val", "probe_test")
-PROBE_METHODS = ("logistic", "paper")
+PROBE_METHODS = ("logistic", "paper", "astro")  # astro: multi-task regression + binarity probes
 WANDB_LOGGER = "pytorch_lightning.loggers.WandbLogger"
 
 
@@ -123,6 +124,13 @@ def probe_metrics(cfg: DictConfig, splits: dict[str, FeatureSet], num_classes: i
     raise ValueError(f"unknown probe.method {probe_cfg.method!r}; choose one of {', '.join(PROBE_METHODS)}")
 
 
+def vocabulary(datamodule: pl.LightningDataModule) -> dict[str, int]:
+    """vocab_size and pad_id of a datamodule with a token modality (captions); nothing for the others."""
+    if not hasattr(datamodule, "vocab_size"):
+        return {}
+    return {"vocab_size": int(datamodule.vocab_size), "pad_id": int(datamodule.pad_id)}
+
+
 def dataset_name(cfg: DictConfig, facts: dict[str, Any]) -> str:
     """The data source's name ("dsprites", ...) for grouping; the datamodule class name as a fallback."""
     return str(cfg.data.get("source") or facts.get("source") or cfg.data._target_.rsplit(".", 1)[-1])
@@ -178,16 +186,22 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     resolved = OmegaConf.to_yaml(cfg, resolve=True)
     pl.seed_everything(int(cfg.seed), workers=True)
     datamodule = instantiate(cfg.data)
+    datamodule.setup("fit")  # class count and caption vocabulary are known only once the data is built
     module = instantiate(cfg.model, x_shape=datamodule.x_shape, y_shape=datamodule.y_shape,
-                         num_classes=datamodule.num_classes)
+                         num_classes=datamodule.num_classes, **vocabulary(datamodule))
     try:
         logger = build_logger(cfg, out_dir, run_sweep_id)
         trainer, throughput = fit(cfg, module, datamodule, logger)
-        splits = {name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
-                  for name in PROBE_SPLITS}
-        metrics = {**run_record(cfg, trainer, throughput, dict(datamodule.describe()), run_sweep_id),
-                   **probe_metrics(cfg, splits, datamodule.num_classes)}
-        if cfg.embedding.enabled:
+        metrics = run_record(cfg, trainer, throughput, dict(datamodule.describe()), run_sweep_id)
+        if cfg.probe.method == "astro":  # several regression/class targets, the paper's astro representations
+            metrics.update(astro_probe_metrics(module, datamodule, list(cfg.probe.tasks), cfg.probe.baselines,
+                                               cfg.probe.min_train_labels, cfg.probe.min_test_labels,
+                                               cfg.probe.batch_size))
+        else:
+            splits = {name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
+                      for name in PROBE_SPLITS}
+            metrics.update(probe_metrics(cfg, splits, datamodule.num_classes))
+        if cfg.embedding.enabled and cfg.probe.method != "astro":
             embed_umap(splits["probe_test"], out_dir, seed=int(cfg.seed), max_points=cfg.embedding.max_points,
                        n_neighbors=cfg.embedding.n_neighbors, min_dist=cfg.embedding.min_dist,
                        title=f"{cfg.model.objective}, jitter {cfg.jitter}, noise {cfg.noise}")

@@ -1,0 +1,21 @@
+"""The astro table + diagnostics of a sweep: python scripts/astro_table.py sweep_dir=outputs/astro/<time>"""
+
+from __future__ import annotations
+
+import hydra
+from omegaconf import DictConfig
+
+from alignpredict.evaluation.astro_report import run
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="astro_table")
+def main(cfg: DictConfig) -> None:
+    result = run(cfg)
+    print(result["table"].to_string(index=False))
+    print(result["claims"])
+    for instrument, facts in result.get("diagnostics", {}).items():
+        print(instrument, facts["regime"], facts["delta_ca"], facts["delta_cp"], facts["intervals"])
+
+
+if __name__ == "__main__":
+    main()

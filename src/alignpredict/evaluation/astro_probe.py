@@ -1,0 +1,125 @@
+"""Multi-task linear probes for the astro experiment, as the paper scores them (spec 2.4).
+
+Fit on the train split, score on the test split: StandardScaler + Ridge(alpha=1) R^2 for logg and age,
+StandardScaler + balanced LogisticRegression(C=1) balanced accuracy for binarity. Representations: the
+method's own (CA: both projections concatenated, as the paper does; CP: the LAMOST-side bottleneck;
+CP-reverse: the photometry-side bottleneck), CA's single sides, and the baselines (raw LAMOST, raw
+photometry, their concatenation), all through the same `score_task`. Metric keys are flat:
+`logg_r2`, `ca_lamost_age_r2`, `baseline_photometry_binarity_bal_acc`, ...
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import balanced_accuracy_score, r2_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+TASK_METRICS: dict[str, str] = {"logg": "r2", "age": "r2", "binarity": "bal_acc"}
+ALIGNMENT_HEADS = ("proj_x", "proj_y")
+
+
+def metric_key(representation: str, task: str) -> str:
+    """`logg_r2` for the method's own representation ("self"), else `<representation>_logg_r2`."""
+    prefix = "" if representation == "self" else f"{representation}_"
+    return f"{prefix}{task}_{TASK_METRICS[task]}"
+
+
+def _check_rows(name: str, features: np.ndarray, target: np.ndarray) -> None:
+    if features.ndim != 2 or features.shape[0] != target.shape[0]:
+        raise ValueError(f"representation {name!r} has shape {features.shape} but its split has {target.shape[0]} "
+                         "labels; features and labels must list the same stars in the same order")
+    if not np.isfinite(features).all():
+        raise ValueError(f"representation {name!r} contains NaN or inf; training diverged (lower lr) or the cached "
+                         "features hold non-finite values")
+
+
+def score_task(task: str, train_features: np.ndarray, train_target: np.ndarray, test_features: np.ndarray,
+               test_target: np.ndarray, min_train: int = 50, min_test: int = 20, name: str = "features") -> float:
+    """The paper's probe for one task on the stars whose label is known (NaN = unknown)."""
+    if task not in TASK_METRICS:
+        raise ValueError(f"unknown astro task {task!r}; choose from {list(TASK_METRICS)}")
+    _check_rows(name, train_features, train_target)
+    _check_rows(name, test_features, test_target)
+    train_known, test_known = np.isfinite(train_target), np.isfinite(test_target)
+    counts = int(train_known.sum()), int(test_known.sum())
+    if counts[0] < min_train or counts[1] < min_test:
+        raise ValueError(f"task {task!r} has {counts[0]} train / {counts[1]} test stars with a known label, fewer "
+                         f"than the {min_train} / {min_test} the probe needs; drop it from probe.tasks or add labels "
+                         "(probe.min_train_labels / probe.min_test_labels set the minimum)")
+    x_train, y_train = train_features[train_known], train_target[train_known]
+    x_test, y_test = test_features[test_known], test_target[test_known]
+    if TASK_METRICS[task] == "r2":
+        model = make_pipeline(StandardScaler(), Ridge(alpha=1.0)).fit(x_train, y_train)
+        return float(r2_score(y_test, model.predict(x_test)))
+    if np.unique(y_train).size < 2:
+        raise ValueError(f"task {task!r}: the train split has a single class; binarity needs both 0 and 1 labels")
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000))
+    model.fit(x_train, y_train.astype(np.int64))
+    return float(balanced_accuracy_score(y_test.astype(np.int64), model.predict(x_test)))
+
+
+def probe_representations(train: Mapping[str, np.ndarray], test: Mapping[str, np.ndarray],
+                          train_labels: Mapping[str, np.ndarray], test_labels: Mapping[str, np.ndarray],
+                          tasks: Sequence[str], min_train: int = 50, min_test: int = 20) -> dict[str, float]:
+    """Every representation x task score, flat; labels are float arrays with NaN where unknown."""
+    missing = [task for task in tasks if task not in train_labels or task not in test_labels]
+    if missing:
+        raise ValueError(f"no labels for tasks {missing}; the cache's meta tables need columns {list(tasks)} "
+                         "(NaN where unknown) or drop those tasks from probe.tasks")
+    return {metric_key(name, task): score_task(task, train[name], train_labels[task], test[name], test_labels[task],
+                                               min_train, min_test, name)
+            for name in train for task in tasks}
+
+
+def _module_representations(module: Any, batch: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """CA-like heads: both projections (concatenated = "self") and each side; CP: the source bottleneck."""
+    nets = module.nets
+    if all(head in nets for head in ALIGNMENT_HEADS):
+        p_x = nets["proj_x"](nets["enc_x"](batch["x"]))
+        p_y = nets["proj_y"](nets["enc_y"](batch["y"]))
+        return {"self": torch.cat([p_x, p_y], dim=1), "ca_lamost": p_x, "ca_photometry": p_y}
+    return {"self": module.encode_for_probe(batch)}
+
+
+@torch.no_grad()
+def collect_split(module: Any, datamodule: Any, split: str, device: torch.device | str, baselines: bool,
+                  batch_size: int | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Representations (eval mode) and every task's labels (float, NaN = unknown) of one datamodule split."""
+    was_training = module.training
+    module.eval()
+    chunks: dict[str, list[np.ndarray]] = {}
+    labels: dict[str, list[np.ndarray]] = {task: [] for task in TASK_METRICS}
+    try:
+        for batch in datamodule.iterate(split, device=device, batch_size=batch_size):
+            reps = _module_representations(module, batch)
+            if baselines:
+                reps.update({"baseline_lamost": batch["x"], "baseline_photometry": batch["y"],
+                             "baseline_concat": torch.cat([batch["x"], batch["y"]], dim=1)})
+            for name, value in reps.items():
+                chunks.setdefault(name, []).append(value.float().cpu().numpy())
+            for task in TASK_METRICS:
+                if task in batch:
+                    values = batch[task].cpu().numpy().astype(np.float64)
+                    labels[task].append(np.where(values < 0, np.nan, values) if task == "binarity" else values)
+    finally:
+        module.train(was_training)
+    if not chunks:
+        raise ValueError(f"split {split!r} is empty; the probe needs stars in the cache's train and test splits")
+    return ({name: np.concatenate(parts) for name, parts in chunks.items()},
+            {task: np.concatenate(parts) for task, parts in labels.items() if parts})
+
+
+def astro_probe_metrics(module: Any, datamodule: Any, tasks: Sequence[str], baselines: bool = True,
+                        min_train: int = 50, min_test: int = 20, batch_size: int | None = None) -> dict[str, float]:
+    """Fit on probe_train (= the cache's train split), score on probe_test; flat metric keys (see module doc)."""
+    unknown = [task for task in tasks if task not in TASK_METRICS]
+    if unknown or not tasks:
+        raise ValueError(f"probe.tasks {list(tasks)} must be a non-empty subset of {list(TASK_METRICS)}")
+    train, train_labels = collect_split(module, datamodule, "probe_train", module.device, baselines, batch_size)
+    test, test_labels = collect_split(module, datamodule, "probe_test", module.device, baselines, batch_size)
+    return probe_representations(train, test, train_labels, test_labels, tasks, min_train, min_test)

@@ -1,0 +1,65 @@
+"""The astro report of one sweep (what scripts/astro_table.py runs): the table next to the paper's, the
+paper's claims checked on it, and the phase diagnostic of each instrument's cache with its figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from alignpredict.evaluation.aggregate import load_runs
+from alignpredict.evaluation.astro_table import astro_table, instrument_of, markdown_table, paper_claims
+from alignpredict.plots.astro_diagnostics import astro_diagnostics_figure, diagnose_instrument
+from alignpredict.utils.io import atomic_path, save_figure, write_json, write_text
+
+
+def feature_dirs(runs: pd.DataFrame, configured: dict[str, str | None]) -> dict[str, str]:
+    """Per instrument, the configured cache folder or the single one its runs trained on."""
+    found = {}
+    for instrument, rows in runs.assign(instrument=instrument_of(runs)).groupby("instrument"):
+        if configured.get(instrument):
+            found[instrument] = str(configured[instrument])
+            continue
+        dirs = sorted(rows["feature_dir"].dropna().unique()) if "feature_dir" in rows else []
+        if len(dirs) != 1:
+            raise ValueError(f"the {instrument} runs used {len(dirs)} feature folders {dirs}; set "
+                             f"diagnostic.feature_dirs.{instrument}=<folder> to choose the one to diagnose")
+        found[instrument] = dirs[0]
+    return found
+
+
+def diagnostics(runs: pd.DataFrame, cfg: DictConfig, out_dir: Path) -> dict[str, Any]:
+    """Diagnose each instrument's cache, draw the 2x2 figure, return regime / Delta-hat / intervals per instrument."""
+    options = OmegaConf.to_container(cfg.settings, resolve=True) or {}
+    reports = {instrument: diagnose_instrument(path, instrument, split=cfg.split, max_rows=cfg.max_rows.get(instrument),
+                                               seed=int(cfg.seed), **options)
+               for instrument, path in feature_dirs(runs, dict(cfg.feature_dirs)).items()}
+    save_figure(astro_diagnostics_figure(reports), out_dir / "astro_diagnostics.png")
+    return {instrument: {"n_rows": report.n_rows, "regime": report.regime, "delta_ca": report.delta_ca,
+                         "delta_cp": report.delta_cp, "delta_cp_reverse": report.delta_cp_reverse,
+                         "intervals": {key: list(value) for key, value in report.intervals.items()},
+                         "regime_fractions": report.regime_fractions, "n_signal_ca": report.spectra["ca"].n_signal,
+                         "n_signal_cp": report.spectra["cp_xy"].n_signal, "floor_ca": report.spectra["ca"].floor,
+                         "floor_cp": report.spectra["cp_xy"].floor}
+            for instrument, report in reports.items()}
+
+
+def run(cfg: DictConfig) -> dict[str, Any]:
+    """Write astro_table.md/.csv, astro_claims.json and (optionally) the diagnostics; return what was written."""
+    if not cfg.sweep_dir:
+        raise ValueError("sweep_dir is required: python scripts/astro_table.py sweep_dir=outputs/astro/<time>")
+    out_dir = Path(cfg.out_dir or cfg.sweep_dir)
+    runs = load_runs(cfg.sweep_dir, cfg.sweep_id)
+    table = astro_table(runs)
+    claims = paper_claims(table, float(cfg.claim_tolerance))
+    with atomic_path(out_dir / "astro_table.csv") as tmp:
+        table.to_csv(tmp, index=False)
+    write_text(out_dir / "astro_table.md", markdown_table(table))
+    write_json(out_dir / "astro_claims.json", claims)
+    result: dict[str, Any] = {"table": table, "claims": claims}
+    if cfg.diagnostic.enabled:
+        result["diagnostics"] = diagnostics(runs, cfg.diagnostic, out_dir)
+        write_json(out_dir / "astro_diagnostics.json", result["diagnostics"])
+    return result
