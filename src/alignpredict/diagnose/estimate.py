@@ -26,13 +26,21 @@ def _stacked_scores(directions: Directions, x: np.ndarray, y: np.ndarray) -> np.
     return np.hstack([scores[name] for name in SPECTRA])
 
 
-def _nuisance_floor(name: str, nuisance: np.ndarray, per_fold: list[tuple[dict, dict]]) -> float:
-    """Unbiased nuisance floor: in each fold, the nuisance component with the largest fit-sample value
-    (fitted columns come sorted, so the first nuisance column), measured on that fold's held-out rows and
-    averaged over folds. It is chosen independently of its measurement noise; the largest of many noisy
-    held-out values would be biased upwards (by about 2 standard errors with 50 nuisance components)."""
-    first_columns = [(orders[name][nuisance].min(), statistics[name]) for orders, statistics in per_fold]
-    return float(singular_value(name, np.mean([statistics[column] for column, statistics in first_columns])))
+def _nuisance_floor(name: str, nuisance: np.ndarray, aligned: np.ndarray) -> float:
+    """Cross-validated nuisance floor from per-fold held-out statistics `aligned` (folds x components, matched).
+
+    The largest of many noisy held-out values is biased upwards (about 2 standard errors with 50 nuisance
+    components), so each fold's floor is the nuisance component that the *other* folds rank highest,
+    measured on this fold; the folds' values are averaged. Selecting on independent folds removes the bias,
+    and selecting on held-out values (not fit-sample ones) still finds a real nuisance direction when the
+    top fitted directions are overfit noise that does not replicate (weak cross-covariance, small n)."""
+    columns = np.flatnonzero(nuisance)
+    n_folds = aligned.shape[0]
+    floors = []
+    for fold in range(n_folds):
+        others = np.delete(aligned[:, columns], fold, axis=0).mean(axis=0)
+        floors.append(aligned[fold, columns[int(np.argmax(others))]])
+    return float(singular_value(name, np.mean(floors)))
 
 
 def estimate_spectra(
@@ -49,8 +57,8 @@ def estimate_spectra(
     fold f is measured with directions fitted on the other folds, so directions use (K-1)/K of the rows
     (direction noise, not measurement noise, is what blurs weak signal at large d / n) while every row is
     measured once. Each fold's components are paired with the first fold's (match_components) and their
-    held-out statistics and label R^2 averaged; the nuisance floor is estimated without the upward bias of
-    a maximum (_nuisance_floor). Labels only decide which components are signal, through one family-wise
+    held-out statistics and label R^2 averaged; the nuisance floor is a cross-validated maximum
+    (_nuisance_floor), without the upward bias of the largest noisy value. Labels only decide which components are signal, through one family-wise
     permutation gate over all three spectra (so labels unrelated to the features give no signal anywhere,
     at level alpha); its null uses the first fold's scores, which is conservative for fold-averaged R^2 (an
     average of K correlated R^2 spreads less under the null than one)."""
@@ -64,21 +72,24 @@ def estimate_spectra(
     stacked = [_stacked_scores(directions, x_labelled, y_labelled) for directions in fits]
     statistics: dict[str, np.ndarray] = {}
     r2: dict[str, np.ndarray] = {}
-    per_fold = []
+    aligned: dict[str, list[np.ndarray]] = {name: [] for name in SPECTRA}
     for directions, held_out, scores in zip(fits, sums, stacked):
         orders = match_components(fits[0], directions, moments_all)
         fold_statistics = heldout_statistics(directions, held_out.moments())
-        per_fold.append((orders, fold_statistics))
         fold_r2 = np.split(crossval_r2(scores, targets, label_folds), len(SPECTRA))
         for name, spectrum_r2 in zip(SPECTRA, fold_r2):
-            statistics[name] = statistics.get(name, 0.0) + fold_statistics[name][orders[name]] / n_folds
+            aligned[name].append(fold_statistics[name][orders[name]])
             r2[name] = r2.get(name, 0.0) + spectrum_r2[orders[name]] / n_folds
+    for name in SPECTRA:
+        statistics[name] = np.mean(aligned[name], axis=0)
     null_maxima = permutation_max_r2(stacked[0], targets, label_folds, settings.n_permutations, rng)
     threshold = float(np.quantile(null_maxima, 1.0 - settings.alpha))
     splits = {}
     for name in SPECTRA:
         nuisance = ~signal_mask(r2[name], threshold, settings.signal_share)
-        floor = _nuisance_floor(name, nuisance, per_fold) if nuisance.any() else None
         values = singular_value(name, statistics[name])
+        floor = None
+        if nuisance.any():  # never below the typical nuisance value: a floor of ~0 would read as "no nuisance"
+            floor = max(_nuisance_floor(name, nuisance, np.asarray(aligned[name])), float(np.median(values[nuisance])))
         splits[name] = split_components(values, r2[name], threshold, settings.signal_share, floor)
     return splits
