@@ -44,10 +44,22 @@ def synthetic_commands(python: str, out: Path, args: list[str]) -> list[Command]
             [python, _script("plot.py"), f"sweep_dir={out}", f"out_dir={out / 'figures'}"]]
 
 
+def captions_commands(python: str, out: Path, args: list[str]) -> list[Command]:
+    return [[python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
+            [python, _script("plot_captions.py"), f"sweep_dir={out}", f"out_dir={out / 'figures'}"]]
+
+
+def astro_commands(python: str, out: Path, args: list[str]) -> list[Command]:
+    return [[python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
+            [python, _script("astro_table.py"), f"sweep_dir={out}", f"out_dir={out / 'table'}"]]
+
+
 STAGES: dict[str, Callable[[str, Path, list[str]], list[Command]]] = {
     "theory": theory_commands,
     "diagnose": diagnose_commands,
     "synthetic": synthetic_commands,
+    "captions": captions_commands,
+    "astro": astro_commands,
 }
 
 # stage -> files (relative to the stage folder) copied to docs/figures as <stage>_<file name>
