@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("WANDB_MODE", "offline")
@@ -24,3 +25,12 @@ def repo_root() -> Path:
 @pytest.fixture
 def conf_dir() -> Path:
     return CONF_DIR
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Intra-op threads slow small-tensor ops by 10-50x when the 2 cores are shared; restore afterwards."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -10,13 +10,7 @@ import torch
 from alignpredict.data.captions.synthetic import _UNIT_AREAS, SHAPES, CaptionedScenes, class_prior
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Intra-op threads slow these small-tensor ops by 10-50x on a shared 2-core machine; restore afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

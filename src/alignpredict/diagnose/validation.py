@@ -98,6 +98,27 @@ def _format(value: object) -> str:
     return str(value)
 
 
+CELL_COLUMNS = [("kappa", "kappa"), ("nu", "nu"), ("gamma_tilde_y", "gamma_tilde_y"), ("d", "d"), ("n", "n"),
+                ("seed", "seed")]
+REGIME_COLUMNS = CELL_COLUMNS + [
+    ("true Delta_CA", "true_delta_ca"), ("true Delta_CP", "true_delta_cp"), ("Delta-hat_CA", "delta_ca"),
+    ("Delta-hat_CP", "delta_cp"), ("true regime", "true_regime"), ("regime", "regime")]
+DIRECTION_COLUMNS = CELL_COLUMNS + [
+    ("true Delta_CP", "true_delta_cp"), ("true Delta_CP reverse", "true_delta_cp_reverse"),
+    ("Delta-hat_CP", "delta_cp"), ("Delta-hat_CP reverse", "delta_cp_reverse"),
+    ("true direction", "true_direction"), ("direction", "direction")]
+
+
+def _cell_listing(title: str, cells: list[dict], columns: list[tuple[str, str]]) -> list[str]:
+    """Markdown lines listing the given cells (nothing when there are none); Deltas to 3 significant digits."""
+    if not cells:
+        return []
+    def show(key: str, value: object) -> str:
+        return f"{value:.3g}" if key.startswith(("delta", "true_delta")) else str(value)
+    return ["", title, "", "| " + " | ".join(name for name, _ in columns) + " |", "|" + "---|" * len(columns),
+            *["| " + " | ".join(show(key, cell[key]) for _, key in columns) + " |" for cell in cells]]
+
+
 def validation_markdown(grid: ValidationGrid, rows: list[dict]) -> str:
     """The docs table: per (d, n) and overall, the share of clear cells in the right regime and of
     one-direction-only cells with the right CP direction."""
@@ -128,27 +149,9 @@ def validation_markdown(grid: ValidationGrid, rows: list[dict]) -> str:
     ]
     lines += ["| " + " | ".join(_format(row[key]) for key in header) + " |" for row in [*table, overall]]
     wrong = [row for row in clear if row["regime"] != row["true_regime"]]
-    if wrong:
-        lines += ["", "Clear cells in the wrong regime:", "",
-                  "| kappa | nu | gamma_tilde_y | d | n | seed | true Delta_CA | true Delta_CP | Delta-hat_CA | "
-                  "Delta-hat_CP | true regime | regime |", "|" + "---|" * 12]
-        lines += [
-            f"| {r['kappa']} | {r['nu']} | {r['gamma_tilde_y']} | {r['d']} | {r['n']} | {r['seed']} | "
-            f"{r['true_delta_ca']:.3g} | {r['true_delta_cp']:.3g} | {r['delta_ca']:.3g} | {r['delta_cp']:.3g} | "
-            f"{r['true_regime']} | {r['regime']} |"
-            for r in wrong
-        ]
+    lines += _cell_listing("Clear cells in the wrong regime:", wrong, REGIME_COLUMNS)
     missed = [row for row in direction if row["direction"] != row["true_direction"]]
-    if missed:
-        lines += ["", "Direction cells with the wrong (or no) CP direction:", "",
-                  "| kappa | nu | gamma_tilde_y | d | n | seed | true Delta_CP | true Delta_CP reverse | "
-                  "Delta-hat_CP | Delta-hat_CP reverse | true direction | direction |", "|" + "---|" * 12]
-        lines += [
-            f"| {r['kappa']} | {r['nu']} | {r['gamma_tilde_y']} | {r['d']} | {r['n']} | {r['seed']} | "
-            f"{r['true_delta_cp']:.3g} | {r['true_delta_cp_reverse']:.3g} | {r['delta_cp']:.3g} | "
-            f"{r['delta_cp_reverse']:.3g} | {r['true_direction']} | {r['direction']} |"
-            for r in missed
-        ]
+    lines += _cell_listing("Direction cells with the wrong (or no) CP direction:", missed, DIRECTION_COLUMNS)
     return "\n".join(lines) + "\n"
 
 
