@@ -43,6 +43,12 @@ def _nuisance_floor(name: str, nuisance: np.ndarray, aligned: np.ndarray) -> flo
     return float(singular_value(name, np.mean(floors)))
 
 
+def _trimmed_max(values: np.ndarray) -> float:
+    """The second-largest value (the largest when there are fewer than three)."""
+    ordered = np.sort(values)[::-1]
+    return float(ordered[1] if len(ordered) >= 3 else ordered[0])
+
+
 def estimate_spectra(
     x: np.ndarray,
     y: np.ndarray,
@@ -89,7 +95,8 @@ def estimate_spectra(
         nuisance = ~signal_mask(r2[name], threshold, settings.signal_share)
         values = singular_value(name, statistics[name])
         floor = None
-        if nuisance.any():  # never below the typical nuisance value: a floor of ~0 would read as "no nuisance"
-            floor = max(_nuisance_floor(name, nuisance, np.asarray(aligned[name])), float(np.median(values[nuisance])))
+        if nuisance.any():  # never below the second-largest nuisance value (a trimmed maximum, robust to one
+            # noisy component): a cross-validated floor near 0 would otherwise hide clearly larger nuisance
+            floor = max(_nuisance_floor(name, nuisance, np.asarray(aligned[name])), _trimmed_max(values[nuisance]))
         splits[name] = split_components(values, r2[name], threshold, settings.signal_share, floor)
     return splits
