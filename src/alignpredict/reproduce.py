@@ -68,6 +68,8 @@ PUBLISHED: dict[str, list[str]] = {
                "e6_joint_lambda.png", "e7_partial_recovery.png"],
     "diagnose": ["diagnostics.png"],
     "synthetic": ["figures/accuracy_vs_nu.png", "figures/umap_strip.png"],
+    "captions": ["figures/top1_vs_style.png"],
+    "astro": ["table/astro_diagnostics.png"],
 }
 
 
