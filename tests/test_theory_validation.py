@@ -98,15 +98,6 @@ def test_symmetric_infonce_is_log_batch_for_uninformative_features() -> None:
     np.testing.assert_allclose(loss.numpy(), np.log(8.0), rtol=1e-6)
 
 
-@pytest.fixture
-def one_torch_thread():
-    """Tiny batches run fastest single-threaded, and far faster when the cores are shared."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def test_linear_infonce_learns_the_signal_without_nuisance_correlation(one_torch_thread) -> None:
     model = model_at({**E4, "d": 8, "gamma_tilde_y": 1.0}, nu=0.0)
     samples = [model.sample(1000, seed) for seed in range(2)]
