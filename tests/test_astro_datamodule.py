@@ -133,12 +133,13 @@ def test_hydra_config_simulates_into_the_cache_dir(tmp_path, conf_dir):
 
 
 def test_vicreg_loss_closed_form_on_identical_views():
-    from alignpredict.data.astro.cnn import vicreg_loss
+    from alignpredict.data.astro.cnn import ASTRO_VICREG
+    from alignpredict.objectives.vicreg import vicreg_loss
 
     z = torch.randn(64, 8)
     cov = torch.cov(z.T)
     expected = 25 * torch.relu(1 - torch.sqrt(z.var(0) + 1e-4)).mean() + ((cov**2).sum() - (cov.diagonal() ** 2).sum()) / 8
-    assert vicreg_loss(z, z).item() == pytest.approx(expected.item(), rel=1e-4)
+    assert vicreg_loss(z, z, **ASTRO_VICREG)["loss"].item() == pytest.approx(expected.item(), rel=1e-4)
 
 
 def test_cnn_trainers_are_seeded_and_frozen():

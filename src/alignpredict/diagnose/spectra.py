@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from alignpredict.theory.solvers import inverse_sqrt
+
 SPECTRA: tuple[str, ...] = ("ca", "cp_xy", "cp_yx")
 SPECTRUM_TITLES: dict[str, str] = {"ca": "CCA (C)", "cp_xy": "A, x -> y", "cp_yx": "A, y -> x"}
 
@@ -26,10 +28,9 @@ class Directions:
     cp_yx: np.ndarray  # source (y) weights Syy^{-1/2} v_j of A' = Sxy Syy^{-1/2}
 
 
-def _inverse_sqrt(covariance: np.ndarray, ridge: float) -> np.ndarray:
-    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
-    eigenvalues = np.clip(eigenvalues, 0.0, None) + ridge * max(float(eigenvalues.mean()), 1e-300)
-    return (eigenvectors / np.sqrt(eigenvalues)) @ eigenvectors.T
+def _relative_inverse_sqrt(covariance: np.ndarray, ridge: float) -> np.ndarray:
+    """(S + ridge * mean eigenvalue * I)^{-1/2}: a ridge relative to the features' scale."""
+    return inverse_sqrt(covariance, ridge * max(float(np.trace(covariance)) / covariance.shape[0], 1e-300))
 
 
 def _right_vectors(matrix: np.ndarray, count: int) -> np.ndarray:
@@ -82,7 +83,7 @@ def fold_sums(x: np.ndarray, y: np.ndarray, folds: np.ndarray, n_folds: int) -> 
 
 def fit_directions(fit: Moments, ridge: float) -> Directions:
     """Centred ridge CCA and the two one-sided whitened couplings A, from the fit rows' moments."""
-    wx, wy = _inverse_sqrt(fit.sxx, ridge), _inverse_sqrt(fit.syy, ridge)
+    wx, wy = _relative_inverse_sqrt(fit.sxx, ridge), _relative_inverse_sqrt(fit.syy, ridge)
     count = min(fit.sxx.shape[0], fit.syy.shape[0])
     p, _, qt = np.linalg.svd(wx @ fit.sxy @ wy, full_matrices=False)
     return Directions(

@@ -16,6 +16,10 @@ import torch
 from torch import nn
 
 from alignpredict.data.astro.lightcurves import lightcurve_channels
+from alignpredict.objectives.vicreg import vicreg_loss
+
+# The astro reference's VICReg: 25 / 25 / 1 with variance and covariance averaged over the two branches.
+ASTRO_VICREG = {"variance_reduction": "mean", "cov_coeff": 0.5}
 
 
 class Conv1dEncoder(nn.Module):
@@ -86,21 +90,6 @@ def train_spectrum_encoder(spectra: np.ndarray, targets: np.ndarray, dim: int, s
     return FrozenCNN(net=net, mean=mean, std=std)
 
 
-def vicreg_loss(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """VICReg 25 / 25 / 1 with the mean-over-branches normalisation of the astro reference."""
-    invariance = nn.functional.mse_loss(a, b)
-    std_a, std_b = (torch.sqrt(z.var(dim=0) + 1e-4) for z in (a, b))
-    variance = (torch.relu(1 - std_a).mean() + torch.relu(1 - std_b).mean()) / 2
-    dim = a.shape[1]
-
-    def off_diagonal(z: torch.Tensor) -> torch.Tensor:
-        z = z - z.mean(dim=0)
-        cov = z.T @ z / (z.shape[0] - 1)
-        return (cov.pow(2).sum() - cov.diagonal().pow(2).sum()) / dim
-
-    return 25 * invariance + 25 * variance + (off_diagonal(a) + off_diagonal(b)) / 2
-
-
 def random_crop_channels(flux: np.ndarray, cadence_days: float, length: int, fraction: float,
                          rng: np.random.Generator) -> np.ndarray:
     """Channels of one random contiguous crop per star (the crop keeps `fraction` of the window)."""
@@ -129,7 +118,7 @@ def train_lightcurve_encoder(flux: np.ndarray, cadence_days: float, length: int,
         for batch in torch.randperm(flux.shape[0], generator=generator).split(settings.batch_size):
             if batch.numel() < 2:
                 continue
-            loss = vicreg_loss(expander(net(views[0][batch])), expander(net(views[1][batch])))
+            loss = vicreg_loss(expander(net(views[0][batch])), expander(net(views[1][batch])), **ASTRO_VICREG)["loss"]
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
