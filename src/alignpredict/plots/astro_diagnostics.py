@@ -11,12 +11,10 @@ from matplotlib.figure import Figure
 
 from alignpredict.data.astro.features import load_feature_split
 from alignpredict.diagnose.api import diagnose
+from alignpredict.diagnose.figure import draw_spectrum
 from alignpredict.diagnose.report import DiagnosticReport
 
 PANELS = (("ca", "CCA spectrum", "delta_ca"), ("cp_xy", "A spectrum (LAMOST -> photometry)", "delta_cp"))
-SIGNAL_COLOUR = "#2e8b57"
-NUISANCE_COLOUR = "#c0504d"
-R2_COLOUR = "#1f6f8b"
 
 
 def diagnose_instrument(feature_dir: str | Path, photometry: str, split: str = "test",
@@ -44,22 +42,10 @@ def astro_diagnostics_figure(reports: Mapping[str, DiagnosticReport], max_compon
     axes = np.atleast_2d(figure.subplots(len(reports), len(PANELS), squeeze=False))
     for row, (instrument, report) in zip(axes, reports.items()):
         for axis, (name, title, delta_key) in zip(row, PANELS):
-            split = report.spectra[name]
-            shown = min(max_components, split.values.size)
-            index = np.arange(1, shown + 1)
-            axis.bar(index, split.values[:shown], width=0.8,
-                     color=np.where(split.signal[:shown], SIGNAL_COLOUR, NUISANCE_COLOUR))
-            if np.isfinite(split.floor):
-                axis.axhline(split.floor, ls="--", color="black", lw=1, label=f"nuisance floor {split.floor:.2f}")
-                axis.legend(fontsize=8, loc="upper right")
-            axis.set_xlim(0.5, shown + 0.5)
-            axis.set_ylabel("singular value")
-            axis.set_xlabel("component")
-            twin = axis.twinx()
-            twin.plot(index, split.r2[:shown], "o", color=R2_COLOUR, ms=3)
-            twin.set_ylabel("logg R^2", color=R2_COLOUR)
-            axis.set_title(f"{instrument.upper()}-like {title}: #signal {split.n_signal}, "
-                           f"Delta-hat {getattr(report, delta_key):.2f}{_interval_text(report, delta_key)}", fontsize=9)
+            draw_spectrum(axis, report.spectra[name],
+                          f"{instrument.upper()}-like {title}: #signal {report.spectra[name].n_signal}, "
+                          f"Delta-hat {getattr(report, delta_key):.2f}{_interval_text(report, delta_key)}",
+                          max_components, r2_label="logg R^2")
     regimes = ", ".join(f"{name.upper()}-like {report.regime}" for name, report in reports.items())
     figure.suptitle(f"Astro phase diagnostics: {regimes}", fontsize=11)
     return figure
