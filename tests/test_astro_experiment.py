@@ -102,6 +102,8 @@ def _fake_run(folder: Path, instrument: str, objective: str, seed: int, feature_
     for name, scores in {"baseline_lamost": (0.96, 0.43, 0.80), "baseline_photometry": (0.5, 0.47, 0.7),
                          "baseline_concat": (0.96, 0.5, 0.8)}.items():
         record.update({f"{name}_{key}": score for key, score in zip(METRIC_KEYS, scores)})
+    # the tuned probe (probe.tuned=true): every score 0.1 higher, under `_tuned` keys
+    record.update({f"{key}_tuned": value + 0.1 for key, value in list(record.items()) if key.endswith(("_r2", "_acc"))})
     if objective == "ca":
         record.update({"ca_lamost_logg_r2": 0.9, "ca_lamost_age_r2": 0.4, "ca_lamost_binarity_bal_acc": 0.7,
                        "ca_photometry_logg_r2": 0.5, "ca_photometry_age_r2": 0.45,
@@ -130,6 +132,9 @@ def test_table_report_on_a_fake_sweep(conf_dir: Path, tmp_path: Path) -> None:
     assert lamost["mean"] == pytest.approx(0.96) and lamost["n"] == 6 and lamost["std"] == 0
     markdown = (sweep / "astro_table.md").read_text()
     assert "### KEPLER-like" in markdown and "0.605 ± 0.007 (0.620)" in markdown
+    tuned = pd.read_csv(sweep / "astro_table_tuned.csv")
+    assert tuned[(tuned["task"] == "age") & (tuned["method"] == "CA")].iloc[0]["mean"] == pytest.approx(0.705)
+    assert (sweep / "astro_claims_tuned.json").exists() and "table_tuned" in result
     claims = json.loads((sweep / "astro_claims.json").read_text())
     assert claims == {"kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task": True,
                       "kepler_ca_best_on_age": True, "kepler_cprev_beats_cp_on_age": True} == result["claims"]

@@ -67,3 +67,26 @@ def test_missing_task_labels_are_named() -> None:
     del labels["age"]
     with pytest.raises(ValueError, match=r"no labels for tasks \['age'\]"):
         probe_representations({"self": x}, {"self": x}, labels, labels, tasks=["logg", "age"])
+
+
+def test_tuned_probe_regularises_a_wide_representation_the_fixed_one_overfits() -> None:
+    rng = np.random.default_rng(0)
+    signal = rng.standard_normal(260)
+    wide = np.hstack([signal[:, None] + 0.5 * rng.standard_normal((260, 1)), rng.standard_normal((260, 150))])
+    target = signal + 0.3 * rng.standard_normal(260)
+    train, test = slice(0, 160), slice(160, None)
+    fixed = score_task("logg", wide[train], target[train], wide[test], target[test])
+    tuned = score_task("logg", wide[train], target[train], wide[test], target[test], tuned=True)
+    assert fixed < 0 and tuned > 0.3  # 151 features, 160 stars: alpha = 1 fits noise, the chosen alpha does not
+    labels = (target > 0).astype(float)
+    fixed_acc = score_task("binarity", wide[train], labels[train], wide[test], labels[test])
+    tuned_acc = score_task("binarity", wide[train], labels[train], wide[test], labels[test], tuned=True)
+    assert tuned_acc > 0.6 and tuned_acc > fixed_acc - 0.05
+
+
+def test_tuned_scores_come_under_suffixed_keys() -> None:
+    x_train, train = _linear_problem(200, 0)
+    x_test, test = _linear_problem(100, 1)
+    scores = probe_representations({"self": x_train}, {"self": x_test}, train, test, tasks=["logg"], tuned=True)
+    assert set(scores) == {"logg_r2", "logg_r2_tuned"} and scores["logg_r2_tuned"] > 0.999
+    assert metric_key("baseline_lamost", "age", tuned=True) == "baseline_lamost_age_r2_tuned"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from alignpredict.data.astro import lightcurves as lc
-from alignpredict.data.astro.population import DWARF, GIANT, StellarPopulation, bv_colour, gyro_period, sample_population
+from alignpredict.data.astro.catalogue import KRAFT_BREAK_K, LONGEST_DETECTED_PERIOD_D, add_age_labels, in_gyro_catalogue
+from alignpredict.data.astro.population import (
+    DWARF, GIANT, StellarPopulation, bv_colour, gyro_age, gyro_period, sample_population,
+)
 from alignpredict.data.astro.spectra import STRONG_LINES, Spectrograph, simulate_spectra
 
 SMALL_SPEC = Spectrograph(n_pixels=1024)
@@ -199,3 +204,32 @@ def test_tess_systematics_and_gap():
     assert np.abs(trend).max() > 100 and np.abs(lc.systematics(pop, lc.kepler(), time, np.random.default_rng(0))).max() < np.abs(trend).max()
     with pytest.raises(ValueError, match="unknown photometry"):
         lc.instrument_by_name("gaia")
+
+
+def test_gyro_age_inverts_the_gyro_period():
+    ages, teff = np.array([0.3, 1.0, 4.6, 9.0]), np.array([4500.0, 5200.0, 5772.0, 6100.0])
+    assert np.allclose(gyro_age(gyro_period(ages, teff), teff), ages, rtol=1e-12)
+
+
+def test_gyro_catalogue_lists_only_cool_dwarfs_with_detectable_rotation(pop):
+    listed = in_gyro_catalogue(pop)
+    assert 0.1 < listed.mean() < 0.6
+    assert np.all(pop.state[listed] == DWARF) and np.all(pop.teff[listed] < KRAFT_BREAK_K)
+    assert np.all(pop.prot[listed] < LONGEST_DETECTED_PERIOD_D)
+    # a faint, quiet star is missed where the same star with strong spots is listed
+    quiet = pop.subset(np.flatnonzero(listed)[:1])
+    assert in_gyro_catalogue(replace(quiet, spot_amplitude=quiet.spot_amplitude * 1e-4)).sum() == 0
+
+
+def test_age_labels_gyro_or_true(pop):
+    meta = pop.to_frame()
+    gyro = add_age_labels(meta, pop)
+    listed = in_gyro_catalogue(pop)
+    assert np.array_equal(np.isnan(gyro["age"].to_numpy()), ~listed)
+    assert np.allclose(gyro["age"][listed], gyro_age(pop.prot[listed], pop.teff[listed]))
+    assert np.array_equal(gyro["age_true"], pop.age)
+    # catalogue ages track the true ages up to the period scatter (10% in P -> ~20% in age)
+    assert np.corrcoef(np.log(gyro["age"][listed]), np.log(pop.age[listed]))[0, 1] > 0.9
+    assert np.array_equal(add_age_labels(meta, pop, "true")["age"], pop.age)
+    with pytest.raises(ValueError, match="age_label must be one of"):
+        add_age_labels(meta, pop, "isochrone")

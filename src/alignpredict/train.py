@@ -196,7 +196,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         if cfg.probe.method == "astro":  # several regression/class targets, the paper's astro representations
             metrics.update(astro_probe_metrics(module, datamodule, list(cfg.probe.tasks), cfg.probe.baselines,
                                                cfg.probe.min_train_labels, cfg.probe.min_test_labels,
-                                               cfg.probe.batch_size))
+                                               cfg.probe.batch_size, bool(cfg.probe.get("tuned", False))))
         else:
             splits = {name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
                       for name in PROBE_SPLITS}

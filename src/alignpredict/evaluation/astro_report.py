@@ -10,7 +10,9 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from alignpredict.evaluation.aggregate import load_runs
-from alignpredict.evaluation.astro_table import astro_table, instrument_of, markdown_table, paper_claims
+from alignpredict.evaluation.astro_table import (
+    astro_table, has_tuned_metrics, instrument_of, markdown_table, paper_claims,
+)
 from alignpredict.plots.astro_diagnostics import astro_diagnostics_figure, diagnose_instrument
 from alignpredict.utils.io import atomic_path, save_figure, write_json, write_text
 
@@ -47,18 +49,21 @@ def diagnostics(runs: pd.DataFrame, cfg: DictConfig, out_dir: Path) -> dict[str,
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:
-    """Write astro_table.md/.csv, astro_claims.json and (optionally) the diagnostics; return what was written."""
+    """Write astro_table.md/.csv, astro_claims.json (and their `_tuned` versions when the runs scored the tuned
+    probe) and, optionally, the diagnostics; return what was written."""
     if not cfg.sweep_dir:
         raise ValueError("sweep_dir is required: python scripts/astro_table.py sweep_dir=outputs/astro/<time>")
     out_dir = Path(cfg.out_dir or cfg.sweep_dir)
     runs = load_runs(cfg.sweep_dir, cfg.sweep_id)
-    table = astro_table(runs)
-    claims = paper_claims(table, float(cfg.claim_tolerance))
-    with atomic_path(out_dir / "astro_table.csv") as tmp:
-        table.to_csv(tmp, index=False)
-    write_text(out_dir / "astro_table.md", markdown_table(table))
-    write_json(out_dir / "astro_claims.json", claims)
-    result: dict[str, Any] = {"table": table, "claims": claims}
+    result: dict[str, Any] = {}
+    for suffix in ("", "_tuned") if has_tuned_metrics(runs) else ("",):
+        table = astro_table(runs, tuned=bool(suffix))
+        claims = paper_claims(table, float(cfg.claim_tolerance))
+        with atomic_path(out_dir / f"astro_table{suffix}.csv") as tmp:
+            table.to_csv(tmp, index=False)
+        write_text(out_dir / f"astro_table{suffix}.md", markdown_table(table))
+        write_json(out_dir / f"astro_claims{suffix}.json", claims)
+        result.update({f"table{suffix}": table, f"claims{suffix}": claims})
     if cfg.diagnostic.enabled:
         result["diagnostics"] = diagnostics(runs, cfg.diagnostic, out_dir)
         write_json(out_dir / "astro_diagnostics.json", result["diagnostics"])

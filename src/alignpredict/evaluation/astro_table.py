@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from alignpredict.evaluation.aggregate import summarise
-from alignpredict.evaluation.astro_probe import TASK_METRICS, metric_key
+from alignpredict.evaluation.astro_probe import TASK_METRICS, TUNED_SUFFIX, metric_key
 
 INSTRUMENTS = ("kepler", "tess")
 # method -> (objective whose runs hold it, representation); baselines come from every run (seed-free).
@@ -45,14 +45,20 @@ def instrument_of(runs: pd.DataFrame) -> pd.Series:
     return instrument
 
 
-def astro_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Long table: instrument, task, method, mean, std, n (seeds), paper (NaN where the paper has none)."""
+def has_tuned_metrics(runs: pd.DataFrame) -> bool:
+    """Whether the runs also scored the tuned probe (probe.tuned=true)."""
+    return any(str(column).endswith(TUNED_SUFFIX) for column in runs.columns)
+
+
+def astro_table(runs: pd.DataFrame, tuned: bool = False) -> pd.DataFrame:
+    """Long table: instrument, task, method, mean, std, n (seeds), paper (NaN where the paper has none);
+    `tuned` reads the tuned-probe scores instead of the paper probe's."""
     runs = runs.assign(instrument=instrument_of(runs))
     rows = []
     for instrument, of_instrument in runs.groupby("instrument"):
         for task in TASK_METRICS:
             for method, (objective, representation) in METHODS.items():
-                key = metric_key(representation, task)
+                key = metric_key(representation, task, tuned)
                 chosen = of_instrument if objective is None else of_instrument[of_instrument["objective"] == objective]
                 if key not in chosen or chosen[key].notna().sum() == 0:
                     continue
@@ -62,8 +68,8 @@ def astro_table(runs: pd.DataFrame) -> pd.DataFrame:
                              "n": int(stats["n"]),
                              "paper": PAPER_TABLE.get((instrument, task), {}).get(method, np.nan)})
     if not rows:
-        raise ValueError("no astro probe metrics (e.g. logg_r2) in these runs; train them with experiment=astro "
-                         "(probe.method=astro)")
+        raise ValueError(f"no astro probe metrics (e.g. {metric_key('self', 'logg', tuned)}) in these runs; train them "
+                         "with experiment=astro (probe.method=astro" + (", probe.tuned=true)" if tuned else ")"))
     return pd.DataFrame(rows)
 
 

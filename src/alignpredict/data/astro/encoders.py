@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from alignpredict.data.astro.catalogue import AGE_LABELS, add_age_labels
 from alignpredict.data.astro.cnn import CNNTraining, train_lightcurve_encoder, train_spectrum_encoder
 from alignpredict.data.astro.features import SPLITS, write_feature_split
 from alignpredict.data.astro.lightcurves import Instrument, lightcurve_channels, simulate_lightcurves
@@ -113,10 +114,16 @@ def simulate_feature_cache(
     split_fractions: tuple[float, float, float] = (0.7, 0.15, 0.15),
     encoder: str = "pca",
     cnn_epochs: int = 15,
+    age_label: str = "gyro",
 ) -> Path:
-    """Simulate `n_pairs` stars, encode them with encoders fit on a disjoint pool, write the cache layout."""
+    """Simulate `n_pairs` stars, encode them with encoders fit on a disjoint pool, write the cache layout.
+
+    The meta table's `age` is the catalogue's gyrochronology age (NaN outside the catalogue) or, with
+    `age_label="true"`, every star's true age (see `catalogue.py`)."""
     if encoder not in ("pca", "cnn"):
         raise ValueError(f"encoder must be 'pca' or 'cnn', got {encoder!r}")
+    if age_label not in AGE_LABELS:
+        raise ValueError(f"age_label must be one of {AGE_LABELS}, got {age_label!r}")
     if n_pairs < 20:
         raise ValueError(f"n_pairs must be >= 20 so that every split has stars, got {n_pairs}")
     if abs(sum(split_fractions) - 1.0) > 1e-6 or min(split_fractions) <= 0:
@@ -129,7 +136,7 @@ def simulate_feature_cache(
     stars = sample_population(n_pairs, seed)
     z_spectra = spectra_encoder(spectrum_inputs(stars, seed))
     z_photometry = photometry_encoder(lightcurve_inputs(stars, instrument, seed, channel_length))
-    meta = stars.to_frame()
+    meta = add_age_labels(stars.to_frame(), stars, age_label)
     meta.insert(0, "star_id", np.arange(n_pairs))
     for split, index in _split_indices(n_pairs, seed, split_fractions).items():
         write_feature_split(out, split, {"lamost": z_spectra[index], instrument.name: z_photometry[index]},
@@ -137,6 +144,7 @@ def simulate_feature_cache(
     write_json(out / MANIFEST, {
         "source": "simulated", "instrument": instrument.name, "n_pairs": n_pairs, "seed": seed,
         "pool_size": pool_size, "pool_seed": seed + POOL_SEED_OFFSET, "encoder": encoder, "cnn_epochs": cnn_epochs,
+        "age_label": age_label,
         "spectra_dim": spectra_dim, "photometry_dim": photometry_dim, "channel_length": channel_length,
         "light_curve_points": instrument.n_points, "split_fractions": list(split_fractions), "splits": list(SPLITS),
     })

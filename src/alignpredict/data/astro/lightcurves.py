@@ -59,6 +59,10 @@ class Instrument:
         per_hour = np.hypot(self.noise_1h_ppm_at_ref * 10 ** (0.2 * (mag - self.ref_mag)), self.noise_floor_1h_ppm)
         return per_hour * np.sqrt(60.0 / self.cadence_min)
 
+    def binned_noise_ppm(self, mag: np.ndarray, hours: float) -> np.ndarray:
+        """White noise of the mean flux over `hours` (a CDPP-like figure)."""
+        return self.white_noise_ppm(mag) * np.sqrt(self.cadence_min / (60.0 * hours))
+
 
 def kepler(n_points: int = 4096) -> Instrument:
     """30-min long cadence, ~60 ppm per hour at Kp=12 (CDPP ~ 20-30 ppm per 6.5 h); no scattered light.

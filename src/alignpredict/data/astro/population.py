@@ -99,10 +99,23 @@ def convective_turnover(teff: np.ndarray) -> np.ndarray:
     return 314.24 * np.exp(-(teff / 1952.5) - (teff / 6250.0) ** 18) + 0.002
 
 
-def gyro_period(age: np.ndarray, teff: np.ndarray) -> np.ndarray:
-    """Days; Barnes (2007): P = 0.7725 (B-V - 0.4)^0.601 t_Myr^0.5189, colour clipped at the Kraft break."""
+BARNES_A, BARNES_B, BARNES_N = 0.7725, 0.601, 0.5189
+
+
+def _gyro_colour_term(teff: np.ndarray) -> np.ndarray:
+    """0.7725 (B-V - 0.4)^0.601 with the colour clipped at the Kraft break and the red end of the fit."""
     bv = np.clip(bv_colour(teff), 0.47, 1.6)
-    return 0.7725 * (bv - 0.4) ** 0.601 * (1e3 * age) ** 0.5189
+    return BARNES_A * (bv - 0.4) ** BARNES_B
+
+
+def gyro_period(age: np.ndarray, teff: np.ndarray) -> np.ndarray:
+    """Days; Barnes (2007): P = 0.7725 (B-V - 0.4)^0.601 t_Myr^0.5189."""
+    return _gyro_colour_term(teff) * (1e3 * age) ** BARNES_N
+
+
+def gyro_age(prot: np.ndarray, teff: np.ndarray) -> np.ndarray:
+    """Gyr; the Barnes (2007) relation of `gyro_period` solved for the age."""
+    return (prot / _gyro_colour_term(teff)) ** (1.0 / BARNES_N) / 1e3
 
 
 def sample_population(

@@ -1,0 +1,37 @@
+"""Feature ceilings of a cache: the three probes on features with known linear and nonlinear answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from alignpredict.data.astro.features import write_feature_split
+from alignpredict.evaluation.astro_ceilings import ceilings_markdown, feature_ceilings
+
+
+def _cache(folder, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    for split, n in (("train", 1200), ("val", 50), ("test", 400)):
+        lamost, phot = rng.standard_normal((n, 8)), rng.standard_normal((n, 4))
+        meta = pd.DataFrame({
+            "logg": 2.0 * lamost[:, 0] + 0.1 * rng.standard_normal(n),             # linear in LAMOST
+            "age": np.abs(phot[:, 0]) * 3.0 + 0.1 * rng.standard_normal(n),        # |x|: invisible to a linear probe
+            "binarity": (lamost[:, 1] + phot[:, 1] > 0).astype(float),           # needs both modalities
+        })
+        meta["age_true"] = meta["age"]
+        meta.loc[: n // 3, "age"] = np.nan                                       # a catalogue lists only some stars
+        write_feature_split(folder, split, {"lamost": lamost, "kepler": phot}, meta)
+
+
+def test_ceilings_separate_linear_from_nonlinear_information(tmp_path):
+    _cache(tmp_path)
+    table = feature_ceilings(tmp_path, "kepler")
+    score = table.set_index(["representation", "task", "probe"])["score"]
+    assert score["LAMOST", "logg", "paper"] > 0.99 and score["Phot", "logg", "trees"] < 0.05
+    assert score["Phot", "age", "tuned"] < 0.05 < 0.8 < score["Phot", "age", "trees"]
+    assert score["Concat", "binarity", "paper"] > 0.9 > 0.8 > score["LAMOST", "binarity", "paper"]
+    counts = table.set_index(["representation", "task", "probe"])[["n_train", "n_test"]]
+    assert tuple(counts.loc[("LAMOST", "age", "paper")]) == (1200 - 401, 400 - 134)
+    assert tuple(counts.loc[("LAMOST", "age_true", "paper")]) == (1200, 400)
+    markdown = ceilings_markdown(table)
+    assert "| age (799 / 266) |" in markdown and "LAMOST trees" in markdown
