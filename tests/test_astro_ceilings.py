@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -35,3 +38,16 @@ def test_ceilings_separate_linear_from_nonlinear_information(tmp_path):
     assert tuple(counts.loc[("LAMOST", "age_true", "paper")]) == (1200, 400)
     markdown = ceilings_markdown(table)
     assert "| age (799 / 266) |" in markdown and "LAMOST trees" in markdown
+
+
+def test_ceilings_script_writes_its_table_and_names_a_missing_folder(repo_root, tmp_path):
+    _cache(tmp_path / "cache")
+    script = str(repo_root / "scripts" / "astro_ceilings.py")
+    done = subprocess.run([sys.executable, script, f"feature_dir={tmp_path / 'cache'}", f"out_dir={tmp_path / 'out'}"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(pd.read_csv(tmp_path / "out" / "astro_ceilings.csv")) == 3 * 4 * 3  # representations x labels x probes
+    assert "LAMOST trees" in (tmp_path / "out" / "astro_ceilings.md").read_text()
+    missing = subprocess.run([sys.executable, script, f"out_dir={tmp_path / 'out2'}"], capture_output=True, text=True,
+                             timeout=300)
+    assert missing.returncode != 0 and "feature_dir is required" in missing.stderr

@@ -43,7 +43,7 @@ def astro_diagnostics_figure(reports: Mapping[str, DiagnosticReport], max_compon
     for row, (instrument, report) in zip(axes, reports.items()):
         for axis, (name, title, delta_key) in zip(row, PANELS):
             draw_spectrum(axis, report.spectra[name],
-                          f"{instrument.upper()}-like {title}: #signal {report.spectra[name].n_signal}, "
+                          f"{instrument.upper()}-like {title}\n#signal {report.spectra[name].n_signal}, "
                           f"Delta-hat {getattr(report, delta_key):.2f}{_interval_text(report, delta_key)}",
                           max_components, r2_label="logg R^2")
     regimes = ", ".join(f"{name.upper()}-like {report.regime}" for name, report in reports.items())
