@@ -1,6 +1,6 @@
 """Named benchmarks; results are merged into docs/benchmarks.json and rendered as docs/benchmarks.md.
 
-    python scripts/bench.py theory          # run one (or several) named benchmarks
+    python scripts/bench.py theory          # run one (or several) named benchmarks (theory, diagnose, train, captions)
     python scripts/bench.py --list
 
 Add a benchmark by writing a function that returns a list of records and decorating it with
@@ -121,6 +121,70 @@ def diagnose_full_report() -> list[Record]:
              f"PCA {report.pca_dims}, regime {report.regime}; CPU {cpu:.1f} s over all threads")
     return [{"metric": "diagnose: n 50k, d_x 2048, d_y 512, 1k labels, full report with intervals",
              "value": round(wall, 1), "unit": "s", "target": "< 60 on 2 cores", "notes": notes}]
+
+
+def train_once(overrides: list[str]) -> dict[str, Any]:
+    """One `scripts/train.py` run composed from `conf/train.yaml` + overrides, in a temporary folder."""
+    from hydra import compose, initialize_config_dir
+
+    from alignpredict.train import run
+
+    with tempfile.TemporaryDirectory() as folder, initialize_config_dir(config_dir=str(REPO_ROOT / "conf"),
+                                                                        version_base="1.3"):
+        cfg = compose("train", overrides=[*overrides, "logger=none", "embedding.enabled=false", f"out_dir={folder}"])
+        return run(cfg)
+
+
+def accelerator() -> tuple[str, bool]:
+    """(device name, whether it is a GPU): the Trainer's accelerator=auto picks the same one."""
+    import torch
+
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0), True
+    return f"CPU ({os.cpu_count()} cores, torch threads {torch.get_num_threads()})", False
+
+
+@benchmark("train")
+def stereo_training_throughput() -> list[Record]:
+    """Issue 4's speed targets: training pairs/s of CA and CP on stereo dSprites at batch 256 (fit loop,
+    on-device pair generation and validation included), and the paper-scale grid's wall time projected from
+    them (3 jitter x 3 noise x 3 objectives x 3 seeds x 100k pairs x 5 epochs on one device, the supervised
+    runs counted at CP's speed)."""
+    device, gpu = accelerator()
+    n_samples, epochs = (100_000, 2) if gpu else (4000, 2)
+    records, speed, share = [], {}, 0.0
+    for objective in ("ca", "cp"):
+        metrics = train_once(["data=dsprites", f"model={objective}", "batch_size=256", f"n_samples={n_samples}",
+                              f"max_epochs={epochs}", "probe.inverse_l2_grid=[1.0]"])
+        speed[objective] = metrics["fit_samples_per_second"]
+        share = metrics["n_ssl_train"] / n_samples  # the SSL-train share of n_samples
+        records.append({"metric": f"stereo dSprites {objective.upper()} training throughput, batch 256",
+                        "value": round(speed[objective]), "unit": "pairs/s", "target": ">= 20000 on one GPU",
+                        "notes": f"{device}; {metrics['n_ssl_train']} SSL pairs x {metrics['epochs_trained']} epochs "
+                                 f"in {metrics['fit_seconds']:.1f} s"})
+    seconds = 3 * 3 * 3 * 100_000 * share * 5 * (1 / speed["ca"] + 2 / speed["cp"])
+    records.append({"metric": "paper-scale dSprites grid (81 runs), projected from the throughputs above",
+                    "value": round(seconds / 60, 1), "unit": "min", "target": "< 30 on one GPU",
+                    "notes": f"{device}; training loops only (probes and UMAP not included); measure the real grid "
+                             "with experiment=synthetic_paper data=dsprites seed=0,1,2"})
+    return records
+
+
+@benchmark("captions")
+def caption_training_throughput() -> list[Record]:
+    """Issue 5's speed figure: images/s of the image-caption training step (CA and CP I->T, 64 px scenes,
+    ResNet-18, batch 256), fit loop and validation included."""
+    device, gpu = accelerator()
+    n_samples = 20_000 if gpu else 1000
+    records = []
+    for objective in ("ca", "cp"):
+        metrics = train_once(["data=captions", "model/nets=captions", f"model={objective}", "batch_size=256",
+                              f"n_samples={n_samples}", "max_epochs=1", "probe.inverse_l2_grid=[1.0]"])
+        records.append({"metric": f"captions {objective.upper()} training throughput (64 px, ResNet-18, batch 256)",
+                        "value": round(metrics["fit_samples_per_second"], 1), "unit": "images/s", "target": "-",
+                        "notes": f"{device}; {metrics['n_ssl_train']} SSL images x 1 epoch in "
+                                 f"{metrics['fit_seconds']:.1f} s"})
+    return records
 
 
 def machine() -> dict[str, Any]:

@@ -78,8 +78,12 @@ def score_task(task: str, train_features: np.ndarray, train_target: np.ndarray, 
 
 
 def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int = 5) -> float:
-    """The inverse L2 strength with the best mean balanced accuracy over stratified folds (seeded)."""
-    splits = list(StratifiedKFold(min(folds, int(np.bincount(y).min())), shuffle=True, random_state=0).split(x, y))
+    """The inverse L2 strength with the best mean balanced accuracy over stratified folds (seeded); the paper's
+    C = 1 when the rarer class has fewer than two stars to spread over folds."""
+    smallest_class = int(np.bincount(y).min())
+    if smallest_class < 2:
+        return 1.0
+    splits = list(StratifiedKFold(min(folds, smallest_class), shuffle=True, random_state=0).split(x, y))
 
     def score(c: float) -> float:
         model = make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=5000))
