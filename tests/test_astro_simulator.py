@@ -12,7 +12,9 @@ from alignpredict.data.astro.catalogue import KRAFT_BREAK_K, LONGEST_DETECTED_PE
 from alignpredict.data.astro.population import (
     DWARF, GIANT, StellarPopulation, bv_colour, gyro_age, gyro_period, sample_population,
 )
-from alignpredict.data.astro.spectra import STRONG_LINES, Spectrograph, simulate_spectra
+from alignpredict.data.astro.spectra import (
+    STRONG_LINES, Spectrograph, chromospheric_emission, chromospheric_log_rhk, simulate_spectra,
+)
 
 SMALL_SPEC = Spectrograph(n_pixels=1024)
 
@@ -233,3 +235,27 @@ def test_age_labels_gyro_or_true(pop):
     assert np.array_equal(add_age_labels(meta, pop, "true")["age"], pop.age)
     with pytest.raises(ValueError, match="age_label must be one of"):
         add_age_labels(meta, pop, "isochrone")
+
+
+def test_chromospheric_emission_scales_with_activity_and_matches_the_sun():
+    spectrograph = Spectrograph()
+    wave = spectrograph.wavelength()
+    emission = chromospheric_emission(spectrograph, np.array([5772.0, 4500.0]), np.array([-4.91, -4.4]))
+    width = (emission * np.gradient(wave)).sum(axis=1)  # equivalent width in A
+    assert width[0] == pytest.approx(0.109, rel=0.05)  # R'HK sigma T^4 / (pi B_lambda(3950 A)) for the Sun
+    assert width[1] > 5 * width[0]
+    assert np.all(emission[:, np.abs(wave - 3950.0) > 60.0] < 1e-6)  # only the H & K cores
+    sun_like = sample_population(1, 0)
+    assert chromospheric_log_rhk(replace(sun_like, teff=np.array([5772.0]), prot=np.array([26.0])))[0] == pytest.approx(-4.93, abs=0.03)
+    periods = np.array([2.0, 10.0, 26.0, 60.0])
+    levels = chromospheric_log_rhk(replace(sample_population(4, 0), teff=np.full(4, 5772.0), prot=periods))
+    assert np.all(np.diff(levels) < 0) and levels[0] > -4.4 and levels[-1] == -5.1  # young active, old basal
+
+
+def test_spectra_with_a_chromosphere_differ_only_near_ca_ii_h_and_k(pop):
+    stars = pop.subset(np.arange(5))
+    wave, quiet = simulate_spectra(stars, 0, SMALL_SPEC, noise=False)
+    _, active = simulate_spectra(stars, 0, SMALL_SPEC, noise=False, chromosphere=True)
+    changed = np.abs(active - quiet).max(axis=0) > 1e-5
+    assert changed.any() and np.all(np.abs(wave[changed] - 3950.0) < 60.0)
+    assert np.all(active >= quiet - 1e-6)  # emission only adds flux

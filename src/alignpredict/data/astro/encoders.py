@@ -57,9 +57,10 @@ class PCAEncoder:
         return (((inputs - self.mean) / self.scale) @ self.components.T).astype(np.float32)
 
 
-def spectrum_inputs(pop: StellarPopulation, seed: int) -> np.ndarray:
+def spectrum_inputs(pop: StellarPopulation, seed: int, chromosphere: bool = False) -> np.ndarray:
     """Absorption depth 1 - flux, (n_stars, 1, n_pixels), rendered in chunks to bound memory."""
-    chunks = [simulate_spectra(pop.subset(np.arange(i, min(i + CHUNK, len(pop)))), seed + i)[1] for i in range(0, len(pop), CHUNK)]
+    chunks = [simulate_spectra(pop.subset(np.arange(i, min(i + CHUNK, len(pop)))), seed + i, chromosphere=chromosphere)[1]
+              for i in range(0, len(pop), CHUNK)]
     return 1.0 - np.concatenate(chunks)[:, None, :]
 
 
@@ -76,10 +77,10 @@ def lightcurve_inputs(pop: StellarPopulation, instrument: Instrument, seed: int,
 
 def fit_frozen_encoders(
     kind: str, pool: StellarPopulation, instrument: Instrument, seed: int, spectra_dim: int, photometry_dim: int,
-    channel_length: int, cnn_epochs: int = 15,
+    channel_length: int, cnn_epochs: int = 15, chromosphere: bool = False,
 ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
     """(spectrum encoder, light-curve-channel encoder) fit on the pool; 'pca' (default) or 'cnn'."""
-    spectra = spectrum_inputs(pool, seed)
+    spectra = spectrum_inputs(pool, seed, chromosphere)
     if kind == "pca":
         return PCAEncoder.fit(spectra, spectra_dim), PCAEncoder.fit(lightcurve_inputs(pool, instrument, seed, channel_length), photometry_dim)
     if kind == "cnn":
@@ -115,11 +116,13 @@ def simulate_feature_cache(
     encoder: str = "pca",
     cnn_epochs: int = 15,
     age_label: str = "gyro",
+    chromosphere: bool = False,
 ) -> Path:
     """Simulate `n_pairs` stars, encode them with encoders fit on a disjoint pool, write the cache layout.
 
     The meta table's `age` is the catalogue's gyrochronology age (NaN outside the catalogue) or, with
-    `age_label="true"`, every star's true age (see `catalogue.py`)."""
+    `age_label="true"`, every star's true age (see `catalogue.py`); `chromosphere` adds Ca II H & K activity
+    emission to the spectra."""
     if encoder not in ("pca", "cnn"):
         raise ValueError(f"encoder must be 'pca' or 'cnn', got {encoder!r}")
     if age_label not in AGE_LABELS:
@@ -131,10 +134,11 @@ def simulate_feature_cache(
     out = Path(out_dir)
     pool = sample_population(pool_size, seed + POOL_SEED_OFFSET)
     spectra_encoder, photometry_encoder = fit_frozen_encoders(
-        encoder, pool, instrument, seed + POOL_SEED_OFFSET, spectra_dim, photometry_dim, channel_length, cnn_epochs)
+        encoder, pool, instrument, seed + POOL_SEED_OFFSET, spectra_dim, photometry_dim, channel_length, cnn_epochs,
+        chromosphere)
 
     stars = sample_population(n_pairs, seed)
-    z_spectra = spectra_encoder(spectrum_inputs(stars, seed))
+    z_spectra = spectra_encoder(spectrum_inputs(stars, seed, chromosphere))
     z_photometry = photometry_encoder(lightcurve_inputs(stars, instrument, seed, channel_length))
     meta = add_age_labels(stars.to_frame(), stars, age_label)
     meta.insert(0, "star_id", np.arange(n_pairs))
@@ -144,7 +148,7 @@ def simulate_feature_cache(
     write_json(out / MANIFEST, {
         "source": "simulated", "instrument": instrument.name, "n_pairs": n_pairs, "seed": seed,
         "pool_size": pool_size, "pool_seed": seed + POOL_SEED_OFFSET, "encoder": encoder, "cnn_epochs": cnn_epochs,
-        "age_label": age_label,
+        "age_label": age_label, "chromosphere": chromosphere,
         "spectra_dim": spectra_dim, "photometry_dim": photometry_dim, "channel_length": channel_length,
         "light_curve_points": instrument.n_points, "split_fractions": list(split_fractions), "splits": list(SPLITS),
     })

@@ -19,11 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignpredict.data.astro.population import LOGG_SUN, T_SUN, StellarPopulation
+from alignpredict.data.astro.population import LOGG_SUN, T_SUN, StellarPopulation, convective_turnover
 
 C_KMS = 299_792.458
 THETA_SUN = 5040.0 / T_SUN
 NOISE_STREAM = 1  # spectra draw from their own stream, so their noise never matches a light curve's
+ACTIVITY_STREAM = 3  # the activity level at the epoch of observation (cycle scatter)
+CA_II_CORES = ((3933.7, 0.55), (3968.5, 0.45))  # K and H: wavelength (A), share of the H+K emission
+PLANCK_H, LIGHT_C, BOLTZMANN_K, STEFAN_SIGMA = 6.626e-27, 2.998e10, 1.381e-16, 5.670e-5  # cgs
 
 
 @dataclass(frozen=True)
@@ -213,19 +216,50 @@ def snr_from_magnitude(mag: np.ndarray, spectrograph: Spectrograph) -> np.ndarra
     return np.minimum(snr, spectrograph.max_snr)
 
 
+def chromospheric_log_rhk(pop: StellarPopulation) -> np.ndarray:
+    """log R'HK from the Rossby number, Mamajek & Hillenbrand (2008): Ro = 0.808 - 2.966 (log R'HK + 4.52),
+    kept within [-5.1, -4.0]: the basal level of giants and old stars, the saturated level of the youngest."""
+    rossby = pop.prot / convective_turnover(pop.teff)
+    return np.clip(-4.52 - (rossby - 0.808) / 2.966, -5.1, -4.0)
+
+
+def chromospheric_emission(spectrograph: Spectrograph, teff: np.ndarray, log_rhk: np.ndarray) -> np.ndarray:
+    """Ca II H & K core emission in continuum units, (n_stars, n_pixels): equivalent width
+    R'HK sigma T^4 / (pi B_lambda(3950 A)), split between K and H, drawn with the instrumental profile."""
+    wavelength_cm = 3950e-8
+    planck = (2 * PLANCK_H * LIGHT_C**2 / wavelength_cm**5
+              / np.expm1(PLANCK_H * LIGHT_C / (wavelength_cm * BOLTZMANN_K * teff)))  # per cm
+    width_angstrom = 10.0**log_rhk * STEFAN_SIGMA * teff**4 / np.pi / (planck * 1e-8)
+    pixel = np.arange(spectrograph.n_pixels, dtype=float)
+    sigma = spectrograph.lsf_sigma_pixels
+    emission = np.zeros((teff.shape[0], spectrograph.n_pixels))
+    for centre_angstrom, share in CA_II_CORES:
+        centre = np.log(centre_angstrom / spectrograph.wave_min) / spectrograph.dlnlambda
+        area_pixels = share * width_angstrom / (centre_angstrom * spectrograph.dlnlambda)
+        profile = np.exp(-0.5 * ((pixel - centre) / sigma) ** 2) / (np.sqrt(2 * np.pi) * sigma)
+        emission += area_pixels[:, None] * profile[None, :]
+    return emission
+
+
 def simulate_spectra(
     pop: StellarPopulation,
     seed: int,
     spectrograph: Spectrograph | None = None,
     lines: LineList | None = None,
     noise: bool = True,
+    chromosphere: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(wavelength (n_pixels,), flux (n_stars, n_pixels) float32): continuum-normalised, noisy spectra."""
+    """(wavelength (n_pixels,), flux (n_stars, n_pixels) float32): continuum-normalised, noisy spectra;
+    `chromosphere` adds the primary's Ca II H & K emission (activity falls with the Rossby number, hence
+    with age for dwarfs; 0.1 dex cycle scatter per observation)."""
     spectrograph = spectrograph or Spectrograph()
     lines = lines or default_line_list()
     wave = spectrograph.wavelength()
     zeros = np.zeros(len(pop))
     primary = np.exp(-line_absorption(spectrograph, lines, pop.teff, pop.logg, pop.feh, zeros))
+    if chromosphere:
+        cycle = np.random.default_rng([seed, ACTIVITY_STREAM]).normal(0.0, 0.1, len(pop))
+        primary = primary + chromospheric_emission(spectrograph, pop.teff, chromospheric_log_rhk(pop) + cycle)
     flux = primary
     binary = pop.binarity == 1
     if binary.any():
