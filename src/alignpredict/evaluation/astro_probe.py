@@ -71,10 +71,13 @@ def score_task(task: str, train_features: np.ndarray, train_target: np.ndarray, 
     if np.unique(y_train).size < 2:
         raise ValueError(f"task {task!r}: the train split has a single class; binarity needs both 0 and 1 labels")
     y_train = y_train.astype(np.int64)
-    c = _cross_validated_c(x_train, y_train) if tuned else 1.0
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=5000))
-    model.fit(x_train, y_train)
+    model = _balanced_logistic(_cross_validated_c(x_train, y_train) if tuned else 1.0).fit(x_train, y_train)
     return float(balanced_accuracy_score(y_test.astype(np.int64), model.predict(x_test)))
+
+
+def _balanced_logistic(c: float) -> Any:
+    """The paper's binarity probe: standardised features, class-balanced L2 logistic regression."""
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=5000))
 
 
 def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int = 5) -> float:
@@ -86,7 +89,7 @@ def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int = 5) -> float:
     splits = list(StratifiedKFold(min(folds, smallest_class), shuffle=True, random_state=0).split(x, y))
 
     def score(c: float) -> float:
-        model = make_pipeline(StandardScaler(), LogisticRegression(C=c, class_weight="balanced", max_iter=5000))
+        model = _balanced_logistic(c)
         return float(np.mean([balanced_accuracy_score(y[test], model.fit(x[train], y[train]).predict(x[test]))
                               for train, test in splits]))
 

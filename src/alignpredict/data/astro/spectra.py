@@ -26,7 +26,7 @@ THETA_SUN = 5040.0 / T_SUN
 NOISE_STREAM = 1  # spectra draw from their own stream, so their noise never matches a light curve's
 ACTIVITY_STREAM = 3  # the activity level at the epoch of observation (cycle scatter)
 CA_II_CORES = ((3933.7, 0.55), (3968.5, 0.45))  # K and H: wavelength (A), share of the H+K emission
-PLANCK_H, LIGHT_C, BOLTZMANN_K, STEFAN_SIGMA = 6.626e-27, 2.998e10, 1.381e-16, 5.670e-5  # cgs
+TWO_H_C2, STEFAN_SIGMA = 1.1911e-5, 5.670e-5  # cgs: 2 h c^2 (erg cm^2 / s), Stefan-Boltzmann
 
 
 @dataclass(frozen=True)
@@ -226,10 +226,9 @@ def chromospheric_log_rhk(pop: StellarPopulation) -> np.ndarray:
 def chromospheric_emission(spectrograph: Spectrograph, teff: np.ndarray, log_rhk: np.ndarray) -> np.ndarray:
     """Ca II H & K core emission in continuum units, (n_stars, n_pixels): equivalent width
     R'HK sigma T^4 / (pi B_lambda(3950 A)), split between K and H, drawn with the instrumental profile."""
-    wavelength_cm = 3950e-8
-    planck = (2 * PLANCK_H * LIGHT_C**2 / wavelength_cm**5
-              / np.expm1(PLANCK_H * LIGHT_C / (wavelength_cm * BOLTZMANN_K * teff)))  # per cm
-    width_angstrom = 10.0**log_rhk * STEFAN_SIGMA * teff**4 / np.pi / (planck * 1e-8)
+    # planck_ratio is 1 / (lambda_A^5 (e^x - 1)); times 2 h c^2 and 1e40 / 1e8 it is B_lambda per Angstrom
+    planck_per_angstrom = TWO_H_C2 * 1e32 * planck_ratio(np.array([3950.0]), teff)[:, 0]
+    width_angstrom = 10.0**log_rhk * STEFAN_SIGMA * teff**4 / np.pi / planck_per_angstrom
     pixel = np.arange(spectrograph.n_pixels, dtype=float)
     sigma = spectrograph.lsf_sigma_pixels
     emission = np.zeros((teff.shape[0], spectrograph.n_pixels))
