@@ -34,9 +34,11 @@ BENCHMARKS: dict[str, Callable[[], list[Record]]] = {}
 
 def benchmark(name: str) -> Callable[[Callable[[], list[Record]]], Callable[[], list[Record]]]:
     """Register a benchmark under a command-line name."""
+
     def register(function: Callable[[], list[Record]]) -> Callable[[], list[Record]]:
         BENCHMARKS[name] = function
         return function
+
     return register
 
 
@@ -92,14 +94,29 @@ def theory() -> list[Record]:
     script_seconds = sum(summary["seconds"].values())
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary["seconds"].items())
     return [
-        {"metric": "phase grid 1000 x 1000 (Delta_CA, Delta_CP, regime)", "value": round(grid_seconds, 4),
-         "unit": "s", "target": "< 1", "notes": "best of 5"},
-        {"metric": "validation suite E4-E7, default config (compute only)", "value": round(suite_seconds, 2),
-         "unit": "s", "target": "< 120",
-         "notes": f"{suite_cfg['seeds']} seeds; E4 n={suite_cfg['e4']['n_values']}; E7 {suite_cfg['e7']['points']}^2 "
-                  f"x {len(suite_cfg['e7']['decays'])} decays x {suite_cfg['e7']['seeds']} seeds; CPU {suite_cpu:.1f} s"},
-        {"metric": "python scripts/theory.py, default config (all outputs)", "value": round(script_seconds, 2),
-         "unit": "s", "target": "< 120", "notes": f"{parts}; CPU {script_cpu:.1f} s over all threads"},
+        {
+            "metric": "phase grid 1000 x 1000 (Delta_CA, Delta_CP, regime)",
+            "value": round(grid_seconds, 4),
+            "unit": "s",
+            "target": "< 1",
+            "notes": "best of 5",
+        },
+        {
+            "metric": "validation suite E4-E7, default config (compute only)",
+            "value": round(suite_seconds, 2),
+            "unit": "s",
+            "target": "< 120",
+            "notes": f"{suite_cfg['seeds']} seeds; E4 n={suite_cfg['e4']['n_values']}; "
+            f"E7 {suite_cfg['e7']['points']}^2 "
+            f"x {len(suite_cfg['e7']['decays'])} decays x {suite_cfg['e7']['seeds']} seeds; CPU {suite_cpu:.1f} s",
+        },
+        {
+            "metric": "python scripts/theory.py, default config (all outputs)",
+            "value": round(script_seconds, 2),
+            "unit": "s",
+            "target": "< 120",
+            "notes": f"{parts}; CPU {script_cpu:.1f} s over all threads",
+        },
     ]
 
 
@@ -117,10 +134,19 @@ def diagnose_full_report() -> list[Record]:
     wall, cpu = time.perf_counter(), time.process_time()
     report = alignpredict.diagnose(x, y, latent[:labelled], label_rows=np.arange(labelled))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    notes = (f"{report.resamples.n_resamples} subsamples of {report.resamples.subsample_rows} rows, "
-             f"PCA {report.pca_dims}, regime {report.regime}; CPU {cpu:.1f} s over all threads")
-    return [{"metric": "diagnose: n 50k, d_x 2048, d_y 512, 1k labels, full report with intervals",
-             "value": round(wall, 1), "unit": "s", "target": "< 60 on 2 cores", "notes": notes}]
+    notes = (
+        f"{report.resamples.n_resamples} subsamples of {report.resamples.subsample_rows} rows, "
+        f"PCA {report.pca_dims}, regime {report.regime}; CPU {cpu:.1f} s over all threads"
+    )
+    return [
+        {
+            "metric": "diagnose: n 50k, d_x 2048, d_y 512, 1k labels, full report with intervals",
+            "value": round(wall, 1),
+            "unit": "s",
+            "target": "< 60 on 2 cores",
+            "notes": notes,
+        }
+    ]
 
 
 def train_once(overrides: list[str]) -> dict[str, Any]:
@@ -129,8 +155,10 @@ def train_once(overrides: list[str]) -> dict[str, Any]:
 
     from alignpredict.train import run
 
-    with tempfile.TemporaryDirectory() as folder, initialize_config_dir(config_dir=str(REPO_ROOT / "conf"),
-                                                                        version_base="1.3"):
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        initialize_config_dir(config_dir=str(REPO_ROOT / "conf"), version_base="1.3"),
+    ):
         cfg = compose("train", overrides=[*overrides, "logger=none", "embedding.enabled=false", f"out_dir={folder}"])
         return run(cfg)
 
@@ -154,19 +182,39 @@ def stereo_training_throughput() -> list[Record]:
     n_samples, epochs = (100_000, 2) if gpu else (4000, 2)
     records, speed, share = [], {}, 0.0
     for objective in ("ca", "cp"):
-        metrics = train_once(["data=dsprites", f"model={objective}", "batch_size=256", f"n_samples={n_samples}",
-                              f"max_epochs={epochs}", "probe.inverse_l2_grid=[1.0]"])
+        metrics = train_once(
+            [
+                "data=dsprites",
+                f"model={objective}",
+                "batch_size=256",
+                f"n_samples={n_samples}",
+                f"max_epochs={epochs}",
+                "probe.inverse_l2_grid=[1.0]",
+            ]
+        )
         speed[objective] = metrics["fit_samples_per_second"]
         share = metrics["n_ssl_train"] / n_samples  # the SSL-train share of n_samples
-        records.append({"metric": f"stereo dSprites {objective.upper()} training throughput, batch 256",
-                        "value": round(speed[objective]), "unit": "pairs/s", "target": ">= 20000 on one GPU",
-                        "notes": f"{device}; {metrics['n_ssl_train']} SSL pairs x {metrics['epochs_trained']} epochs "
-                                 f"in {metrics['fit_seconds']:.1f} s"})
+        records.append(
+            {
+                "metric": f"stereo dSprites {objective.upper()} training throughput, batch 256",
+                "value": round(speed[objective]),
+                "unit": "pairs/s",
+                "target": ">= 20000 on one GPU",
+                "notes": f"{device}; {metrics['n_ssl_train']} SSL pairs x {metrics['epochs_trained']} epochs "
+                f"in {metrics['fit_seconds']:.1f} s",
+            }
+        )
     seconds = 3 * 3 * 3 * 100_000 * share * 5 * (1 / speed["ca"] + 2 / speed["cp"])
-    records.append({"metric": "paper-scale dSprites grid (81 runs), projected from the throughputs above",
-                    "value": round(seconds / 60, 1), "unit": "min", "target": "< 30 on one GPU",
-                    "notes": f"{device}; training loops only (probes and UMAP not included); measure the real grid "
-                             "with experiment=synthetic_paper data=dsprites seed=0,1,2"})
+    records.append(
+        {
+            "metric": "paper-scale dSprites grid (81 runs), projected from the throughputs above",
+            "value": round(seconds / 60, 1),
+            "unit": "min",
+            "target": "< 30 on one GPU",
+            "notes": f"{device}; training loops only (probes and UMAP not included); measure the real grid "
+            "with experiment=synthetic_paper data=dsprites seed=0,1,2",
+        }
+    )
     return records
 
 
@@ -178,12 +226,26 @@ def caption_training_throughput() -> list[Record]:
     n_samples = 20_000 if gpu else 1000
     records = []
     for objective in ("ca", "cp"):
-        metrics = train_once(["data=captions", "model/nets=captions", f"model={objective}", "batch_size=256",
-                              f"n_samples={n_samples}", "max_epochs=1", "probe.inverse_l2_grid=[1.0]"])
-        records.append({"metric": f"captions {objective.upper()} training throughput (64 px, ResNet-18, batch 256)",
-                        "value": round(metrics["fit_samples_per_second"], 1), "unit": "images/s", "target": "-",
-                        "notes": f"{device}; {metrics['n_ssl_train']} SSL images x 1 epoch in "
-                                 f"{metrics['fit_seconds']:.1f} s"})
+        metrics = train_once(
+            [
+                "data=captions",
+                "model/nets=captions",
+                f"model={objective}",
+                "batch_size=256",
+                f"n_samples={n_samples}",
+                "max_epochs=1",
+                "probe.inverse_l2_grid=[1.0]",
+            ]
+        )
+        records.append(
+            {
+                "metric": f"captions {objective.upper()} training throughput (64 px, ResNet-18, batch 256)",
+                "value": round(metrics["fit_samples_per_second"], 1),
+                "unit": "images/s",
+                "target": "-",
+                "notes": f"{device}; {metrics['n_ssl_train']} SSL images x 1 epoch in {metrics['fit_seconds']:.1f} s",
+            }
+        )
     return records
 
 
@@ -206,12 +268,18 @@ def render_markdown(results: dict[str, Any]) -> str:
     for name, entry in sorted(results.items()):
         info = entry["machine"]
         lines += [
-            f"## {name}", "",
+            f"## {name}",
+            "",
             f"Measured {entry['measured_at']} on {info['cpu_count']} CPU cores ({info['platform']}, Python "
-            f"{info['python']}, torch threads {info['torch_threads']}, 1-min load average {info['load_average_1min']}).",
-            "", "| metric | value | unit | target | notes |", "|---|---|---|---|---|",
+            f"{info['python']}, torch threads {info['torch_threads']}, "
+            f"1-min load average {info['load_average_1min']}).",
+            "",
+            "| metric | value | unit | target | notes |",
+            "|---|---|---|---|---|",
         ]
-        lines += [f"| {r['metric']} | {r['value']} | {r['unit']} | {r['target']} | {r['notes']} |" for r in entry["records"]]
+        lines += [
+            f"| {r['metric']} | {r['value']} | {r['unit']} | {r['target']} | {r['notes']} |" for r in entry["records"]
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -231,8 +299,11 @@ def main() -> None:
     for name in args.names:
         info = machine()
         records = BENCHMARKS[name]()
-        results[name] = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                         "machine": info, "records": records}
+        results[name] = {
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": info,
+            "records": records,
+        }
         for record in records:
             print(f"{name}: {record['metric']}: {record['value']} {record['unit']} (target {record['target']})")
     write_json(RESULTS_JSON, results)

@@ -1,7 +1,7 @@
 """Every figure and table on the embedded data, stage by stage (Hydra app; see conf/reproduce.yaml).
 
-    python scripts/reproduce.py                              # all stages, quick scale
-    python scripts/reproduce.py stages=[theory,diagnose]     # a subset
+python scripts/reproduce.py                              # all stages, quick scale
+python scripts/reproduce.py stages=[theory,diagnose]     # a subset
 """
 
 from __future__ import annotations

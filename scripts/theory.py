@@ -1,7 +1,7 @@
 """Linear theory outputs: phase diagram (PNG, PDF, CSV), its GIF sweep, the E4-E7 validation and InfoNCE study.
 
-    python scripts/theory.py                         # phase diagram + GIF + validation suite
-    python scripts/theory.py infonce.enabled=true    # also the InfoNCE study (minutes)
+python scripts/theory.py                         # phase diagram + GIF + validation suite
+python scripts/theory.py infonce.enabled=true    # also the InfoNCE study (minutes)
 """
 
 from __future__ import annotations

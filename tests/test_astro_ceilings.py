@@ -16,13 +16,15 @@ def _cache(folder, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     for split, n in (("train", 1200), ("val", 50), ("test", 400)):
         lamost, phot = rng.standard_normal((n, 8)), rng.standard_normal((n, 4))
-        meta = pd.DataFrame({
-            "logg": 2.0 * lamost[:, 0] + 0.1 * rng.standard_normal(n),             # linear in LAMOST
-            "age": np.abs(phot[:, 0]) * 3.0 + 0.1 * rng.standard_normal(n),        # |x|: invisible to a linear probe
-            "binarity": (lamost[:, 1] + phot[:, 1] > 0).astype(float),           # needs both modalities
-        })
+        meta = pd.DataFrame(
+            {
+                "logg": 2.0 * lamost[:, 0] + 0.1 * rng.standard_normal(n),  # linear in LAMOST
+                "age": np.abs(phot[:, 0]) * 3.0 + 0.1 * rng.standard_normal(n),  # |x|: invisible to a linear probe
+                "binarity": (lamost[:, 1] + phot[:, 1] > 0).astype(float),  # needs both modalities
+            }
+        )
         meta["age_true"] = meta["age"]
-        meta.loc[: n // 3, "age"] = np.nan                                       # a catalogue lists only some stars
+        meta.loc[: n // 3, "age"] = np.nan  # a catalogue lists only some stars
         write_feature_split(folder, split, {"lamost": lamost, "kepler": phot}, meta)
 
 
@@ -43,11 +45,16 @@ def test_ceilings_separate_linear_from_nonlinear_information(tmp_path):
 def test_ceilings_script_writes_its_table_and_names_a_missing_folder(repo_root, tmp_path):
     _cache(tmp_path / "cache")
     script = str(repo_root / "scripts" / "astro_ceilings.py")
-    done = subprocess.run([sys.executable, script, f"feature_dir={tmp_path / 'cache'}", f"out_dir={tmp_path / 'out'}"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, script, f"feature_dir={tmp_path / 'cache'}", f"out_dir={tmp_path / 'out'}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(pd.read_csv(tmp_path / "out" / "astro_ceilings.csv")) == 3 * 4 * 3  # representations x labels x probes
     assert "LAMOST trees" in (tmp_path / "out" / "astro_ceilings.md").read_text()
-    missing = subprocess.run([sys.executable, script, f"out_dir={tmp_path / 'out2'}"], capture_output=True, text=True,
-                             timeout=300)
+    missing = subprocess.run(
+        [sys.executable, script, f"out_dir={tmp_path / 'out2'}"], capture_output=True, text=True, timeout=300
+    )
     assert missing.returncode != 0 and "feature_dir is required" in missing.stderr

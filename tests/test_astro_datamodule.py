@@ -15,8 +15,16 @@ from alignpredict.data.astro.features import load_feature_split
 from alignpredict.data.astro.lightcurves import tess
 from test_astro_features import write_tiny_cache
 
-TINY_SIMULATION = {"n_pairs": 40, "seed": 0, "pool_size": 30, "spectra_dim": 6, "photometry_dim": 5,
-                   "channel_length": 32, "light_curve_points": 256, "split_fractions": [0.5, 0.25, 0.25]}
+TINY_SIMULATION = {
+    "n_pairs": 40,
+    "seed": 0,
+    "pool_size": 30,
+    "spectra_dim": 6,
+    "photometry_dim": 5,
+    "channel_length": 32,
+    "light_curve_points": 256,
+    "split_fractions": [0.5, 0.25, 0.25],
+}
 
 
 def test_contract_on_hand_written_cache(tmp_path):
@@ -38,7 +46,9 @@ def test_contract_on_hand_written_cache(tmp_path):
     assert set(probe) == {"x", "y", "label", "logg", "age", "binarity"}
     assert torch.isfinite(probe["label"]).all() and probe["label"].dtype == torch.float32
     assert torch.equal(probe["label"], probe["age"])
-    assert torch.allclose(probe["logg"], torch.tensor(meta["logg"].to_numpy()[[1, 2, 4, 5, 6, 7, 8, 9, 10, 11]], dtype=torch.float32))
+    assert torch.allclose(
+        probe["logg"], torch.tensor(meta["logg"].to_numpy()[[1, 2, 4, 5, 6, 7, 8, 9, 10, 11]], dtype=torch.float32)
+    )
     facts = dm.describe()
     assert facts["source"] == "cached" and facts["n_samples"] == 23 and facts["n_probe_train"] == 10
 
@@ -53,8 +63,13 @@ def test_binarity_task_labels_and_loaders(tmp_path):
     expected = pd.read_parquet(tmp_path / "meta_test.parquet")["binarity"].to_numpy()
     assert test["label"].tolist() == expected.tolist()
     order = [int(i) for batch in dm.train_dataloader() for i in batch]
-    again = [int(i) for batch in AstroFeatureDataModule(feature_dir=str(tmp_path), photometry="tess", task="binarity",
-                                                        batch_size=4, seed=3).train_dataloader() for i in batch]
+    again = [
+        int(i)
+        for batch in AstroFeatureDataModule(
+            feature_dir=str(tmp_path), photometry="tess", task="binarity", batch_size=4, seed=3
+        ).train_dataloader()
+        for i in batch
+    ]
     assert sorted(order) == list(range(12)) and order == again and order != list(range(12))
     batch = dm.on_after_batch_transfer(next(iter(dm.val_dataloader())), 0)
     assert batch["x"].shape == (4, 8) and batch["y"].shape == (4, 4)
@@ -104,8 +119,14 @@ def test_simulated_cache_is_deterministic_and_in_the_documented_layout(tmp_path)
     a = simulate_feature_cache(tmp_path / "a", instrument=tess(256), **params)
     b = simulate_feature_cache(tmp_path / "b", instrument=tess(256), **params)
     names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(["manifest.json"] + [f"{k}_{s}.{e}" for s in ("train", "val", "test")
-                                                for k, e in (("z_lamost", "npy"), ("z_tess", "npy"), ("meta", "parquet"))])
+    assert names == sorted(
+        ["manifest.json"]
+        + [
+            f"{k}_{s}.{e}"
+            for s in ("train", "val", "test")
+            for k, e in (("z_lamost", "npy"), ("z_tess", "npy"), ("meta", "parquet"))
+        ]
+    )
     for split in ("train", "val", "test"):
         one = load_feature_split(a, split, ("lamost", "tess"), ("logg", "age", "binarity"))
         two = load_feature_split(b, split, ("lamost", "tess"))
@@ -138,7 +159,9 @@ def test_vicreg_loss_closed_form_on_identical_views():
 
     z = torch.randn(64, 8)
     cov = torch.cov(z.T)
-    expected = 25 * torch.relu(1 - torch.sqrt(z.var(0) + 1e-4)).mean() + ((cov**2).sum() - (cov.diagonal() ** 2).sum()) / 8
+    expected = (
+        25 * torch.relu(1 - torch.sqrt(z.var(0) + 1e-4)).mean() + ((cov**2).sum() - (cov.diagonal() ** 2).sum()) / 8
+    )
     assert vicreg_loss(z, z, **ASTRO_VICREG)["loss"].item() == pytest.approx(expected.item(), rel=1e-4)
 
 

@@ -17,13 +17,20 @@ from alignpredict.evaluation.astro_report import run as report_run
 from alignpredict.evaluation.astro_table import paper_claims
 from alignpredict.train import run as train_run
 
-TINY_RUN = ["experiment=astro_quick", "max_epochs=1", "batch_size=32", "logger=none", "probe.min_train_labels=10",
-            "probe.min_test_labels=5"]
+TINY_RUN = [
+    "experiment=astro_quick",
+    "max_epochs=1",
+    "batch_size=32",
+    "logger=none",
+    "probe.min_train_labels=10",
+    "probe.min_test_labels=5",
+]
 METRIC_KEYS = ("logg_r2", "age_r2", "binarity_bal_acc")
 
 
-def write_latent_cache(folder: Path, sizes: tuple[int, int, int] = (160, 40, 60), photometry: str = "kepler",
-                       seed: int = 0) -> Path:
+def write_latent_cache(
+    folder: Path, sizes: tuple[int, int, int] = (160, 40, 60), photometry: str = "kepler", seed: int = 0
+) -> Path:
     """Stars whose logg latent LAMOST-like x sees strongly and photometry-like y weakly, plus shared nuisance."""
     rng = np.random.default_rng(seed)
     mix_x, mix_y = rng.standard_normal((3, 12)), rng.standard_normal((3, 6))
@@ -31,8 +38,14 @@ def write_latent_cache(folder: Path, sizes: tuple[int, int, int] = (160, 40, 60)
         logg, nuisance, age = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
         x = np.stack([logg, nuisance, age], 1) @ mix_x + 0.1 * rng.standard_normal((n, 12))
         y = np.stack([0.3 * logg, nuisance, age], 1) @ mix_y + 0.5 * rng.standard_normal((n, 6))
-        meta = pd.DataFrame({"star_id": np.arange(n), "logg": 4.0 + 0.5 * logg, "age": 3.0 + age,
-                             "binarity": (logg + 0.3 * rng.standard_normal(n) > 0.5).astype(float)})
+        meta = pd.DataFrame(
+            {
+                "star_id": np.arange(n),
+                "logg": 4.0 + 0.5 * logg,
+                "age": 3.0 + age,
+                "binarity": (logg + 0.3 * rng.standard_normal(n) > 0.5).astype(float),
+            }
+        )
         write_feature_split(folder, split, {"lamost": x.astype(np.float32), photometry: y.astype(np.float32)}, meta)
     return folder
 
@@ -46,8 +59,11 @@ def test_experiment_config_sweeps_instruments_objectives_seeds(conf_dir: Path) -
     with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
         full = compose("train", overrides=["experiment=astro", "out_dir=unused"], return_hydra_config=True)
         quick = compose("train", overrides=["experiment=astro_quick", "out_dir=unused"], return_hydra_config=True)
-    assert dict(full.hydra.sweeper.params) == {"data.photometry": "kepler,tess", "model": "ca,cp,cp_rev",
-                                                "seed": "0,1,2,3,4"}
+    assert dict(full.hydra.sweeper.params) == {
+        "data.photometry": "kepler,tess",
+        "model": "ca,cp,cp_rev",
+        "seed": "0,1,2,3,4",
+    }
     assert quick.hydra.sweeper.params.seed == "0,1" and quick.data.simulation.n_pairs < full.data.simulation.n_pairs
     assert (full.batch_size, full.max_epochs, full.callbacks.early_stopping.patience) == (256, 200, 30)
     assert full.probe.method == "astro" and full.trainer.gradient_clip_val == 1.0
@@ -80,11 +96,14 @@ def _break_cache(cache: Path, how: str) -> None:
             meta.drop(columns="age").to_parquet(cache / f"meta_{split}.parquet", index=False)
 
 
-@pytest.mark.parametrize(("how", "message"), [
-    ("rows", "has 58 rows but"),
-    ("nan", "NaN/inf in 1 of 160 rows"),
-    ("no_age", "task 'age' has 0 train / 0 test stars with a known label"),
-])
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("rows", "has 58 rows but"),
+        ("nan", "NaN/inf in 1 of 160 rows"),
+        ("no_age", "task 'age' has 0 train / 0 test stars with a known label"),
+    ],
+)
 def test_bad_caches_fail_with_a_named_fix(conf_dir: Path, tmp_path: Path, how: str, message: str) -> None:
     cache = write_latent_cache(tmp_path / "cache")
     _break_cache(cache, how)
@@ -96,18 +115,35 @@ def _fake_run(folder: Path, instrument: str, objective: str, seed: int, feature_
     """A metrics.json as train.run writes it, with made-up scores: CA best on age, CP best on logg."""
     shift = 0.01 * seed
     own = {"ca": (0.90, 0.60, 0.78), "cp": (0.97, 0.44, 0.80), "cp_rev": (0.60, 0.50, 0.74)}[objective]
-    record = {"sweep_id": "fake", "dataset": f"astro_{instrument}", "objective": objective, "seed": seed,
-              "feature_dir": str(feature_dir), "logg_r2": own[0] + shift, "age_r2": own[1] + shift,
-              "binarity_bal_acc": own[2] + shift}
-    for name, scores in {"baseline_lamost": (0.96, 0.43, 0.80), "baseline_photometry": (0.5, 0.47, 0.7),
-                         "baseline_concat": (0.96, 0.5, 0.8)}.items():
+    record = {
+        "sweep_id": "fake",
+        "dataset": f"astro_{instrument}",
+        "objective": objective,
+        "seed": seed,
+        "feature_dir": str(feature_dir),
+        "logg_r2": own[0] + shift,
+        "age_r2": own[1] + shift,
+        "binarity_bal_acc": own[2] + shift,
+    }
+    for name, scores in {
+        "baseline_lamost": (0.96, 0.43, 0.80),
+        "baseline_photometry": (0.5, 0.47, 0.7),
+        "baseline_concat": (0.96, 0.5, 0.8),
+    }.items():
         record.update({f"{name}_{key}": score for key, score in zip(METRIC_KEYS, scores)})
     # the tuned probe (probe.tuned=true): every score 0.1 higher, under `_tuned` keys
     record.update({f"{key}_tuned": value + 0.1 for key, value in list(record.items()) if key.endswith(("_r2", "_acc"))})
     if objective == "ca":
-        record.update({"ca_lamost_logg_r2": 0.9, "ca_lamost_age_r2": 0.4, "ca_lamost_binarity_bal_acc": 0.7,
-                       "ca_photometry_logg_r2": 0.5, "ca_photometry_age_r2": 0.45,
-                       "ca_photometry_binarity_bal_acc": 0.7})
+        record.update(
+            {
+                "ca_lamost_logg_r2": 0.9,
+                "ca_lamost_age_r2": 0.4,
+                "ca_lamost_binarity_bal_acc": 0.7,
+                "ca_photometry_logg_r2": 0.5,
+                "ca_photometry_age_r2": 0.45,
+                "ca_photometry_binarity_bal_acc": 0.7,
+            }
+        )
     folder.mkdir(parents=True)
     (folder / "metrics.json").write_text(json.dumps(record))
 
@@ -122,8 +158,14 @@ def test_table_report_on_a_fake_sweep(conf_dir: Path, tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
     for number, (objective, seed) in enumerate((o, s) for o in ("ca", "cp", "cp_rev") for s in (0, 1)):
         _fake_run(sweep / str(number), "kepler", objective, seed, cache)
-    result = report_run(report_config(conf_dir, f"sweep_dir={sweep}", "diagnostic.settings.n_resamples=4",
-                                      "+diagnostic.settings.n_permutations=20"))
+    result = report_run(
+        report_config(
+            conf_dir,
+            f"sweep_dir={sweep}",
+            "diagnostic.settings.n_resamples=4",
+            "+diagnostic.settings.n_permutations=20",
+        )
+    )
     table = pd.read_csv(sweep / "astro_table.csv")
     ca_age = table[(table["task"] == "age") & (table["method"] == "CA")].iloc[0]
     assert ca_age["mean"] == pytest.approx(0.605) and ca_age["std"] == pytest.approx(0.01 / np.sqrt(2))
@@ -136,8 +178,15 @@ def test_table_report_on_a_fake_sweep(conf_dir: Path, tmp_path: Path) -> None:
     assert tuned[(tuned["task"] == "age") & (tuned["method"] == "CA")].iloc[0]["mean"] == pytest.approx(0.705)
     assert (sweep / "astro_claims_tuned.json").exists() and "table_tuned" in result
     claims = json.loads((sweep / "astro_claims.json").read_text())
-    assert claims == {"kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task": True,
-                      "kepler_ca_best_on_age": True, "kepler_cprev_beats_cp_on_age": True} == result["claims"]
+    assert (
+        claims
+        == {
+            "kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task": True,
+            "kepler_ca_best_on_age": True,
+            "kepler_cprev_beats_cp_on_age": True,
+        }
+        == result["claims"]
+    )
     diagnostic = json.loads((sweep / "astro_diagnostics.json").read_text())["kepler"]
     assert diagnostic["n_rows"] == 400 and diagnostic["regime"] in ("Both", "CA only", "CP only", "Neither")
     assert diagnostic["n_signal_cp"] >= 1 and set(diagnostic["intervals"]) >= {"delta_ca", "delta_cp"}
@@ -152,7 +201,19 @@ def test_table_report_refuses_a_non_astro_sweep(conf_dir: Path, tmp_path: Path) 
 
 
 def test_claims_are_unknown_without_the_methods_they_compare() -> None:
-    table = pd.DataFrame({"instrument": "kepler", "task": "age", "method": ["CA", "LAMOST"], "mean": [0.5, 0.4],
-                          "std": 0.0, "n": 2, "paper": np.nan})
-    assert paper_claims(table) == {"kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task": True,
-                                   "kepler_ca_best_on_age": True, "kepler_cprev_beats_cp_on_age": None}
+    table = pd.DataFrame(
+        {
+            "instrument": "kepler",
+            "task": "age",
+            "method": ["CA", "LAMOST"],
+            "mean": [0.5, 0.4],
+            "std": 0.0,
+            "n": 2,
+            "paper": np.nan,
+        }
+    )
+    assert paper_claims(table) == {
+        "kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task": True,
+        "kepler_ca_best_on_age": True,
+        "kepler_cprev_beats_cp_on_age": None,
+    }

@@ -11,10 +11,15 @@ from alignpredict.data.astro.features import SPLITS, feature_path, load_feature_
 
 def tiny_meta(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "star_id": np.arange(n), "logg": rng.uniform(1.5, 4.6, n), "age": rng.uniform(0.5, 10, n),
-        "binarity": rng.integers(0, 2, n), "teff": rng.uniform(4000, 6500, n),
-    })
+    return pd.DataFrame(
+        {
+            "star_id": np.arange(n),
+            "logg": rng.uniform(1.5, 4.6, n),
+            "age": rng.uniform(0.5, 10, n),
+            "binarity": rng.integers(0, 2, n),
+            "teff": rng.uniform(4000, 6500, n),
+        }
+    )
 
 
 def write_tiny_cache(folder, n=(12, 5, 6), photometry="kepler", meta_format="parquet", dims=(8, 4)):
@@ -72,7 +77,9 @@ def test_nan_features_are_reported_with_the_fix(tmp_path):
     z[2, 1] = np.nan
     z[4, 0] = np.inf
     np.save(tmp_path / "z_lamost_test.npy", z)
-    with pytest.raises(ValueError, match=r"z_lamost_test\.npy has NaN/inf in 2 of 6 rows \(first row 2\); drop or impute"):
+    with pytest.raises(
+        ValueError, match=r"z_lamost_test\.npy has NaN/inf in 2 of 6 rows \(first row 2\); drop or impute"
+    ):
         load_feature_split(tmp_path, "test", ("lamost", "kepler"))
 
 

@@ -29,11 +29,14 @@ def test_encoder_rejects_images_and_unknown_norms(bad: dict) -> None:
         FeatureEncoder(**bad)
 
 
-@pytest.mark.parametrize(("objective", "norm", "trained"), [
-    ("ca", nn.BatchNorm1d, {"enc_x", "enc_y", "proj_x", "proj_y"}),
-    ("cp", nn.LayerNorm, {"enc_x", "decoder"}),
-    ("cp_rev", nn.LayerNorm, {"enc_y", "decoder"}),
-])
+@pytest.mark.parametrize(
+    ("objective", "norm", "trained"),
+    [
+        ("ca", nn.BatchNorm1d, {"enc_x", "enc_y", "proj_x", "proj_y"}),
+        ("cp", nn.LayerNorm, {"enc_x", "decoder"}),
+        ("cp_rev", nn.LayerNorm, {"enc_y", "decoder"}),
+    ],
+)
 def test_mlp_nets_config_builds_the_paper_heads(conf_dir, objective, norm, trained) -> None:
     with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
         cfg = compose("train", overrides=["experiment=astro_quick", f"model={objective}", "out_dir=unused"])

@@ -11,9 +11,11 @@ from alignpredict.evaluation.astro_probe import metric_key, probe_representation
 def _linear_problem(n: int, seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     rng = np.random.default_rng(seed)
     features = rng.standard_normal((n, 6))
-    labels = {"logg": features @ np.array([1.0, -2.0, 0.5, 0.0, 0.0, 3.0]) + 4.0,  # exactly linear
-              "age": rng.standard_normal(n),  # independent of the features
-              "binarity": (features[:, 0] > 0.8).astype(float)}  # imbalanced, separable along one axis
+    labels = {
+        "logg": features @ np.array([1.0, -2.0, 0.5, 0.0, 0.0, 3.0]) + 4.0,  # exactly linear
+        "age": rng.standard_normal(n),  # independent of the features
+        "binarity": (features[:, 0] > 0.8).astype(float),
+    }  # imbalanced, separable along one axis
     return features, labels
 
 
@@ -32,20 +34,27 @@ def test_unknown_labels_are_skipped_and_keys_are_flat() -> None:
     x_train, train = _linear_problem(200, 0)
     x_test, test = _linear_problem(100, 1)
     train["logg"][:50] = np.nan  # unknown labels: those stars are left out of that task only
-    scores = probe_representations({"self": x_train, "baseline_lamost": x_train[:, :2]},
-                                   {"self": x_test, "baseline_lamost": x_test[:, :2]}, train, test,
-                                   tasks=["logg", "binarity"])
+    scores = probe_representations(
+        {"self": x_train, "baseline_lamost": x_train[:, :2]},
+        {"self": x_test, "baseline_lamost": x_test[:, :2]},
+        train,
+        test,
+        tasks=["logg", "binarity"],
+    )
     assert set(scores) == {"logg_r2", "binarity_bal_acc", "baseline_lamost_logg_r2", "baseline_lamost_binarity_bal_acc"}
     assert scores["logg_r2"] > 0.999 > scores["baseline_lamost_logg_r2"]
     assert metric_key("ca_photometry", "age") == "ca_photometry_age_r2"
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ("rows", "same stars in the same order"),
-    ("nan", "NaN or inf"),
-    ("few", "fewer than the 50 / 20"),
-    ("one_class", "single class"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("rows", "same stars in the same order"),
+        ("nan", "NaN or inf"),
+        ("few", "fewer than the 50 / 20"),
+        ("one_class", "single class"),
+    ],
+)
 def test_bad_input_is_named(change: str, message: str) -> None:
     x_train, train = _linear_problem(200, 0)
     x_test, test = _linear_problem(100, 1)

@@ -8,12 +8,27 @@ import numpy as np
 import pytest
 
 from alignpredict.data.astro import lightcurves as lc
-from alignpredict.data.astro.catalogue import KRAFT_BREAK_K, LONGEST_DETECTED_PERIOD_D, add_age_labels, in_gyro_catalogue
+from alignpredict.data.astro.catalogue import (
+    KRAFT_BREAK_K,
+    LONGEST_DETECTED_PERIOD_D,
+    add_age_labels,
+    in_gyro_catalogue,
+)
 from alignpredict.data.astro.population import (
-    DWARF, GIANT, StellarPopulation, bv_colour, gyro_age, gyro_period, sample_population,
+    DWARF,
+    GIANT,
+    StellarPopulation,
+    bv_colour,
+    gyro_age,
+    gyro_period,
+    sample_population,
 )
 from alignpredict.data.astro.spectra import (
-    STRONG_LINES, Spectrograph, chromospheric_emission, chromospheric_log_rhk, simulate_spectra,
+    STRONG_LINES,
+    Spectrograph,
+    chromospheric_emission,
+    chromospheric_log_rhk,
+    simulate_spectra,
 )
 
 SMALL_SPEC = Spectrograph(n_pixels=1024)
@@ -38,7 +53,9 @@ def test_population_physics(pop):
     assert np.median(pop.radius[giants]) > 5 * np.median(pop.radius[dwarfs])
     assert 0.2 < pop.binarity.mean() < 0.4
     single = pop.binarity == 0
-    assert np.all(pop.mass_ratio[single] == 0) and np.all((pop.mass_ratio[~single] > 0) & (pop.mass_ratio[~single] <= 1.0 + 1e-9))
+    assert np.all(pop.mass_ratio[single] == 0) and np.all(
+        (pop.mass_ratio[~single] > 0) & (pop.mass_ratio[~single] <= 1.0 + 1e-9)
+    )
 
 
 def test_gyrochronology_closed_form_and_spin_down():
@@ -92,6 +109,7 @@ def _line_depth(wave, flux, centre):
 def test_spectral_lines_follow_teff_logg_feh():
     star = sample_population(1, 0)
     fields = {f: np.repeat(getattr(star, f), 2) for f in star.__dataclass_fields__}
+
     def pair(**changes):
         values = {k: v.copy() for k, v in fields.items()}
         values["binarity"][:] = 0
@@ -100,7 +118,9 @@ def test_spectral_lines_follow_teff_logg_feh():
         return simulate_spectra(StellarPopulation(**values), 0, noise=False)
 
     wave, flux = pair(teff=(5000.0, 6500.0), logg=(4.4, 4.4), feh=(0.0, 0.0))
-    assert _line_depth(wave, flux, STRONG_LINES["H_alpha"][0])[1] > _line_depth(wave, flux, STRONG_LINES["H_alpha"][0])[0]
+    assert (
+        _line_depth(wave, flux, STRONG_LINES["H_alpha"][0])[1] > _line_depth(wave, flux, STRONG_LINES["H_alpha"][0])[0]
+    )
     wave, flux = pair(teff=(5000.0, 5000.0), logg=(4.5, 2.5), feh=(0.0, 0.0))
     wing = 1.0 - flux[:, np.abs(wave - 5183.6 - 4.0) < 1.0].mean(axis=1)  # Mg b damping wing
     assert wing[0] > wing[1]  # pressure wings: dwarf > giant
@@ -152,7 +172,11 @@ def test_channels_find_a_sinusoid_period():
 
 def test_tess_noise_exceeds_kepler_at_same_magnitude():
     mags = np.array([9.0, 12.0, 15.0])
-    ratio = lc.tess().white_noise_ppm(mags) * np.sqrt(lc.tess().cadence_min) / (lc.kepler().white_noise_ppm(mags) * np.sqrt(lc.kepler().cadence_min))
+    ratio = (
+        lc.tess().white_noise_ppm(mags)
+        * np.sqrt(lc.tess().cadence_min)
+        / (lc.kepler().white_noise_ppm(mags) * np.sqrt(lc.kepler().cadence_min))
+    )
     assert np.all(ratio > 3) and ratio[-1] == pytest.approx(10.0, rel=0.05)
     assert 10 < lc.kepler().white_noise_ppm(np.array([10.0]))[0] < 100  # tens of ppm per Kepler point
     pop = sample_population(40, 4)
@@ -169,9 +193,13 @@ def test_asteroseismic_scalings_and_giant_oscillations(pop):
     nu_max = lc.nu_max_uhz(pop)
     sun_like = sample_population(1, 0)
     assert np.median(nu_max[giants]) < 300 < 1000 < np.median(nu_max[dwarfs])
-    assert np.median(lc.oscillation_amplitude_ppm(pop)[giants]) > 10 * np.median(lc.oscillation_amplitude_ppm(pop)[dwarfs])
+    assert np.median(lc.oscillation_amplitude_ppm(pop)[giants]) > 10 * np.median(
+        lc.oscillation_amplitude_ppm(pop)[dwarfs]
+    )
     gran_amp, gran_freq = lc.granulation_ppm(pop)
-    assert np.median(gran_amp[giants]) > 5 * np.median(gran_amp[dwarfs]) and np.median(gran_freq[giants]) < np.median(gran_freq[dwarfs])
+    assert np.median(gran_amp[giants]) > 5 * np.median(gran_amp[dwarfs]) and np.median(gran_freq[giants]) < np.median(
+        gran_freq[dwarfs]
+    )
     assert lc.delta_nu_uhz(sun_like).shape == (1,)
     inst = lc.kepler(n_points=2048)
     signal = lc.stochastic_signals(pop, inst, np.random.default_rng(0))
@@ -188,7 +216,9 @@ def test_eclipses_only_for_binaries_and_overlap_closed_form():
     assert lc._disc_overlap(np.array(1.0), np.array(0.5), np.array(0.1)) == pytest.approx(np.pi * 0.25)
     assert lc._disc_overlap(np.array(1.0), np.array(1.0), np.array(2.5)) == 0.0
     # two unit discs at distance 1: lens area 2 pi / 3 - sqrt(3) / 2
-    assert lc._disc_overlap(np.array(1.0), np.array(1.0), np.array(1.0)) == pytest.approx(2 * np.pi / 3 - np.sqrt(3) / 2)
+    assert lc._disc_overlap(np.array(1.0), np.array(1.0), np.array(1.0)) == pytest.approx(
+        2 * np.pi / 3 - np.sqrt(3) / 2
+    )
     pop = sample_population(300, 8)
     time = np.arange(2048) * lc.kepler().cadence_days
     signal = lc.binary_signal(pop, time, 6400.0)
@@ -203,7 +233,10 @@ def test_tess_systematics_and_gap():
     gap = np.abs(time - time[-1] / 2) < 0.5
     assert np.all(flux[:, gap] == 0) and gap.sum() == pytest.approx(720, abs=2)
     trend = lc.systematics(pop, lc.tess(), time, np.random.default_rng(0))
-    assert np.abs(trend).max() > 100 and np.abs(lc.systematics(pop, lc.kepler(), time, np.random.default_rng(0))).max() < np.abs(trend).max()
+    assert (
+        np.abs(trend).max() > 100
+        and np.abs(lc.systematics(pop, lc.kepler(), time, np.random.default_rng(0))).max() < np.abs(trend).max()
+    )
     with pytest.raises(ValueError, match="unknown photometry"):
         lc.instrument_by_name("gaia")
 
@@ -246,7 +279,9 @@ def test_chromospheric_emission_scales_with_activity_and_matches_the_sun():
     assert width[1] > 5 * width[0]
     assert np.all(emission[:, np.abs(wave - 3950.0) > 60.0] < 1e-6)  # only the H & K cores
     sun_like = sample_population(1, 0)
-    assert chromospheric_log_rhk(replace(sun_like, teff=np.array([5772.0]), prot=np.array([26.0])))[0] == pytest.approx(-4.93, abs=0.03)
+    assert chromospheric_log_rhk(replace(sun_like, teff=np.array([5772.0]), prot=np.array([26.0])))[0] == pytest.approx(
+        -4.93, abs=0.03
+    )
     periods = np.array([2.0, 10.0, 26.0, 60.0])
     levels = chromospheric_log_rhk(replace(sample_population(4, 0), teff=np.full(4, 5772.0), prot=periods))
     assert np.all(np.diff(levels) < 0) and levels[0] > -4.4 and levels[-1] == -5.1  # young active, old basal

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import hydra
 import numpy as np
 import pytest
 import torch
 from omegaconf import OmegaConf
 from PIL import Image
 
-import hydra
 from alignpredict.data.captions.coco import CocoCaptionSource
 from alignpredict.data.captions.datamodule import CaptionDataModule
 
@@ -33,15 +33,36 @@ def _write_split(root: Path, split: str, first_id: int) -> None:
             Image.fromarray(pixels).save(root / split / name)
         if k != 5:
             # person: big bbox, small mask; dog: smaller bbox, bigger mask -> the two rules disagree
-            instances.append({"id": 10 * image_id, "image_id": image_id, "category_id": 1, "area": 50.0,
-                              "bbox": [0, 0, 20, 20], "iscrowd": 0, "segmentation": []})
-            instances.append({"id": 10 * image_id + 1, "image_id": image_id, "category_id": 18, "area": 120.0,
-                              "bbox": [width - 15, 0, 12, 12], "iscrowd": 0, "segmentation": []})
+            instances.append(
+                {
+                    "id": 10 * image_id,
+                    "image_id": image_id,
+                    "category_id": 1,
+                    "area": 50.0,
+                    "bbox": [0, 0, 20, 20],
+                    "iscrowd": 0,
+                    "segmentation": [],
+                }
+            )
+            instances.append(
+                {
+                    "id": 10 * image_id + 1,
+                    "image_id": image_id,
+                    "category_id": 18,
+                    "area": 120.0,
+                    "bbox": [width - 15, 0, 12, 12],
+                    "iscrowd": 0,
+                    "segmentation": [],
+                }
+            )
         texts = ["  ", ""] if k == 4 else [f"caption one of {image_id}", "", f"caption two of {image_id}"]
         captions += [{"id": 100 * image_id + j, "image_id": image_id, "caption": t} for j, t in enumerate(texts)]
     (root / "annotations" / f"instances_{split}.json").write_text(
-        json.dumps({"images": images, "categories": CATEGORIES, "annotations": instances}))
-    (root / "annotations" / f"captions_{split}.json").write_text(json.dumps({"images": images, "annotations": captions}))
+        json.dumps({"images": images, "categories": CATEGORIES, "annotations": instances})
+    )
+    (root / "annotations" / f"captions_{split}.json").write_text(
+        json.dumps({"images": images, "annotations": captions})
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +107,9 @@ def test_missing_files_give_clear_errors(coco_root, tmp_path):
 
 
 def test_coco_datamodule_from_config(coco_root, conf_dir):
-    cfg = OmegaConf.create({"seed": 0, "n_samples": None, "batch_size": 2,
-                            "data": OmegaConf.load(conf_dir / "data" / "coco.yaml")})
+    cfg = OmegaConf.create(
+        {"seed": 0, "n_samples": None, "batch_size": 2, "data": OmegaConf.load(conf_dir / "data" / "coco.yaml")}
+    )
     cfg.data.root, cfg.data.image_size, cfg.data.min_freq, cfg.data.num_workers = str(coco_root), 16, 1, 0
     cfg.data.split_fractions = {"ssl_train": 0.4, "ssl_val": 0.2, "probe_train": 0.2, "probe_val": 0.2}
     dm = hydra.utils.instantiate(cfg.data)
@@ -102,7 +124,12 @@ def test_coco_datamodule_from_config(coco_root, conf_dir):
     # the first caption, deterministically; the image number is not a training word
     assert dm.tokenizer.decode(test[0]["y"][0]) == "caption one of <unk>"
     train_ids = set(torch.cat([b["index"] for b in dm.iterate("ssl_train", "cpu")]).tolist())
-    probe_ids = {int(i) for split in ("ssl_val", "probe_train", "probe_val") for b in dm.iterate(split, "cpu") for i in b["index"]}
+    probe_ids = {
+        int(i)
+        for split in ("ssl_val", "probe_train", "probe_val")
+        for b in dm.iterate(split, "cpu")
+        for i in b["index"]
+    }
     assert train_ids == {1, 2} and probe_ids == {3, 7, 8}
     facts = dm.describe()
     assert facts["skipped_val2017_missing_image"] == 1 and facts["skipped_train2017_no_caption"] == 1

@@ -10,7 +10,6 @@ from omegaconf import OmegaConf
 from alignpredict.data.captions.datamodule import SPLITS, CaptionDataModule, split_sizes
 from alignpredict.data.captions.tokenizer import CaptionTokenizer
 
-
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
@@ -22,8 +21,9 @@ def _module(**overrides) -> CaptionDataModule:
 
 
 def test_config_builds_the_contract(conf_dir):
-    cfg = OmegaConf.create({"seed": 1, "n_samples": 200, "batch_size": 16,
-                            "data": OmegaConf.load(conf_dir / "data" / "captions.yaml")})
+    cfg = OmegaConf.create(
+        {"seed": 1, "n_samples": 200, "batch_size": 16, "data": OmegaConf.load(conf_dir / "data" / "captions.yaml")}
+    )
     dm = hydra.utils.instantiate(cfg.data)
     assert isinstance(dm, CaptionDataModule) and dm.style_strength == 0.0
     dm.setup()
@@ -88,8 +88,11 @@ def test_text_nuisance_modes_touch_ssl_text_only(mode, marker):
     probe = [dm.tokenizer.decode(y) for b in dm.iterate("probe_train", "cpu") for y in b["y"]]
     assert sum(marker in c for c in ssl) > len(ssl) // 3
     assert not any(marker in c for c in probe) and "<unk>" not in " ".join(ssl)
-    again = [dm.tokenizer.decode(y) for b in _module(text_nuisance=mode, nuisance_strength=1.0).iterate("ssl_train", "cpu")
-             for y in b["y"]]
+    again = [
+        dm.tokenizer.decode(y)
+        for b in _module(text_nuisance=mode, nuisance_strength=1.0).iterate("ssl_train", "cpu")
+        for y in b["y"]
+    ]
     assert again == ssl
     if mode == "style":  # the image carries the described style, without the image-only blur
         batch = next(iter(dm.iterate("ssl_train", "cpu")))

@@ -19,9 +19,15 @@ from alignpredict.objectives.prediction import prediction_loss, token_cross_entr
 
 IMAGE = (3, 32, 32)
 LENGTH, VOCAB, PAD = 12, 30, 0
-SLIM = ["model/nets=captions", "model.nets.enc_x.stem=imagenet", "model.nets.enc_y.embed_dim=32",
-        "model.nets.enc_y.ffn_dim=64", "model.nets.enc_y.num_layers=1", "model.nets.proj_x.hidden_dim=32",
-        "model.nets.decoder.hidden_dim=32"]
+SLIM = [
+    "model/nets=captions",
+    "model.nets.enc_x.stem=imagenet",
+    "model.nets.enc_y.embed_dim=32",
+    "model.nets.enc_y.ffn_dim=64",
+    "model.nets.enc_y.num_layers=1",
+    "model.nets.proj_x.hidden_dim=32",
+    "model.nets.decoder.hidden_dim=32",
+]
 
 
 def caption_ids(batch: int, generator: torch.Generator) -> torch.Tensor:
@@ -29,15 +35,19 @@ def caption_ids(batch: int, generator: torch.Generator) -> torch.Tensor:
     ids = torch.full((batch, LENGTH), PAD, dtype=torch.long)
     for row in range(batch):
         n_words = int(torch.randint(1, LENGTH - 1, (1,), generator=generator))
-        ids[row, : n_words + 2] = torch.cat([torch.tensor([2]), torch.randint(5, VOCAB, (n_words,), generator=generator),
-                                             torch.tensor([3])])
+        ids[row, : n_words + 2] = torch.cat(
+            [torch.tensor([2]), torch.randint(5, VOCAB, (n_words,), generator=generator), torch.tensor([3])]
+        )
     return ids
 
 
 def fake_batch(size: int = 8) -> dict[str, torch.Tensor]:
     generator = torch.Generator().manual_seed(0)
-    return {"x": torch.rand(size, *IMAGE, generator=generator), "y": caption_ids(size, generator),
-            "label": torch.randint(0, 4, (size,), generator=generator)}
+    return {
+        "x": torch.rand(size, *IMAGE, generator=generator),
+        "y": caption_ids(size, generator),
+        "label": torch.randint(0, 4, (size,), generator=generator),
+    }
 
 
 def build(conf_dir, objective: str, vocab_size: int | None = VOCAB) -> CrossModalModule:
@@ -98,7 +108,7 @@ def test_text_encoder_shape_and_padding_is_ignored() -> None:
     assert before.shape == (8, 16)
     with torch.no_grad():
         encoder.positions[:, -1].add_(5.0)  # the last position is padding in every caption shorter than LENGTH
-    short = (ids[:, -1] == PAD)
+    short = ids[:, -1] == PAD
     assert short.any()
     assert torch.allclose(encoder(ids)[short], before[short], atol=1e-5)
 
@@ -139,9 +149,12 @@ def test_prediction_loss_checks_shapes_and_kind() -> None:
         prediction_loss("l1", torch.zeros(2), torch.zeros(2))
 
 
-@pytest.mark.parametrize("objective, decoder_type, loss_name", [("cp", CaptionDecoder, "token_ce"),
-                                                                ("cp_rev", ConvDecoder, "mse")])
-def test_cp_directions_pick_their_decoder_and_loss(conf_dir, objective: str, decoder_type: type, loss_name: str) -> None:
+@pytest.mark.parametrize(
+    "objective, decoder_type, loss_name", [("cp", CaptionDecoder, "token_ce"), ("cp_rev", ConvDecoder, "mse")]
+)
+def test_cp_directions_pick_their_decoder_and_loss(
+    conf_dir, objective: str, decoder_type: type, loss_name: str
+) -> None:
     module = build(conf_dir, objective)
     assert isinstance(module.nets["decoder"], decoder_type)
     terms = module.losses(fake_batch())

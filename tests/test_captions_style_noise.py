@@ -8,7 +8,15 @@ import pytest
 import torch
 
 from alignpredict.data.captions.style_noise import (
-    N_GROUPS, STYLE_GROUPS, ImageStyleNoise, apply_style, blur_sigma, draw_styles, gaussian_blur, n_active_groups)
+    N_GROUPS,
+    STYLE_GROUPS,
+    ImageStyleNoise,
+    apply_style,
+    blur_sigma,
+    draw_styles,
+    gaussian_blur,
+    n_active_groups,
+)
 
 
 def _images(b: int = 4, size: int = 24) -> torch.Tensor:
@@ -16,11 +24,20 @@ def _images(b: int = 4, size: int = 24) -> torch.Tensor:
 
 
 def test_catalogue_is_16_styles_in_6_groups():
-    assert [name for name, _ in STYLE_GROUPS] == ["colour_cast", "exposure", "contrast", "texture", "saturation", "spatial"]
+    assert [name for name, _ in STYLE_GROUPS] == [
+        "colour_cast",
+        "exposure",
+        "contrast",
+        "texture",
+        "saturation",
+        "spatial",
+    ]
     assert [len(styles) for _, styles in STYLE_GROUPS] == [4, 2, 2, 4, 2, 2]
 
 
-@pytest.mark.parametrize("strength, groups, sigma", [(0.0, 0, 0.0), (0.2, 1, 0.8), (0.5, 3, 2.0), (1.0, 6, 4.0), (0.01, 1, 0.04)])
+@pytest.mark.parametrize(
+    "strength, groups, sigma", [(0.0, 0, 0.0), (0.2, 1, 0.8), (0.5, 3, 2.0), (1.0, 6, 4.0), (0.01, 1, 0.04)]
+)
 def test_group_count_and_blur_per_strength(strength, groups, sigma):
     assert n_active_groups(strength) == groups
     assert blur_sigma(strength) == pytest.approx(sigma)

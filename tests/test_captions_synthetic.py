@@ -9,7 +9,6 @@ import torch
 
 from alignpredict.data.captions.synthetic import _UNIT_AREAS, SHAPES, CaptionedScenes, class_prior
 
-
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
@@ -100,6 +99,8 @@ def test_task_is_informative_but_not_trivial_in_both_modalities():
     first = [captions[0] for captions in scenes.captions]
     words = CountVectorizer().fit(first[:4500]).transform(first).toarray().astype(float)
     for features in (histogram, words):
-        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500, C=0.1)).fit(features[train], labels[train])
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500, C=0.1)).fit(
+            features[train], labels[train]
+        )
         accuracy = model.score(features[test], labels[test])
         assert majority + 0.1 < accuracy < 0.95, (majority, accuracy)

@@ -6,11 +6,21 @@ import numpy as np
 import pytest
 import torch
 
-from alignpredict.data.counter_rng import python_rng
 from alignpredict.data.captions.style_noise import STYLE_GROUPS, draw_styles
 from alignpredict.data.captions.text_nuisance import (
-    IMAGE_STATISTICS, STATISTIC_TOKENS, SceneObject, add_style_description, adverb, image_statistics,
-    insert_statistics, scene_phrase, statistic_tokens, style_description, swap_caption)
+    IMAGE_STATISTICS,
+    STATISTIC_TOKENS,
+    SceneObject,
+    add_style_description,
+    adverb,
+    image_statistics,
+    insert_statistics,
+    scene_phrase,
+    statistic_tokens,
+    style_description,
+    swap_caption,
+)
+from alignpredict.data.counter_rng import python_rng
 
 
 def test_image_statistics_of_known_images():
@@ -44,7 +54,14 @@ def test_statistic_count_follows_strength_and_insertion_is_seeded():
 
 def test_adverb_buckets_never_say_slightly():
     assert [adverb(t) for t in (0.3, 0.39, 0.4, 0.59, 0.6, 0.8, 0.999)] == [
-        "somewhat", "somewhat", "moderately", "moderately", "strongly", "very strongly", "very strongly"]
+        "somewhat",
+        "somewhat",
+        "moderately",
+        "moderately",
+        "strongly",
+        "very strongly",
+        "very strongly",
+    ]
 
 
 def test_style_description_matches_the_image_draws_and_jitter_swaps_styles():
@@ -70,8 +87,13 @@ def test_style_description_matches_the_image_draws_and_jitter_swaps_styles():
 
 
 def test_scene_phrase_lists_non_label_categories_by_area():
-    objects = [SceneObject("dog", 0.30, 0.5), SceneObject("cup", 0.01, 0.1), SceneObject("cup", 0.02, 0.2),
-               SceneObject("tv", 0.20, 0.9), SceneObject("apple", 0.05, 0.5)]
+    objects = [
+        SceneObject("dog", 0.30, 0.5),
+        SceneObject("cup", 0.01, 0.1),
+        SceneObject("cup", 0.02, 0.2),
+        SceneObject("tv", 0.20, 0.9),
+        SceneObject("apple", 0.05, 0.5),
+    ]
     full = " ".join(scene_phrase(objects, "dog", 1.0))
     assert full == "<sep> in a scene with a large tv on the right , an apple in the center and 2 small cups on the left"
     assert " ".join(scene_phrase(objects, "dog", 0.2)) == "<sep> in a scene with a large tv on the right"

@@ -13,7 +13,18 @@ CAPTIONS = ["A red ball, next to a box.", "a red ball.", "A ball near a box!", "
 
 
 def test_split_lowercases_and_separates_punctuation():
-    assert split_words("A Red ball, next to <sep> a box!") == ["a", "red", "ball", ",", "next", "to", "<sep>", "a", "box", "!"]
+    assert split_words("A Red ball, next to <sep> a box!") == [
+        "a",
+        "red",
+        "ball",
+        ",",
+        "next",
+        "to",
+        "<sep>",
+        "a",
+        "box",
+        "!",
+    ]
 
 
 def test_vocabulary_has_specials_first_then_reserved_then_frequent_words():

@@ -15,11 +15,25 @@ from hydra import compose, initialize_config_dir
 from alignpredict.plots.captions import PAPER_TOP1, make_caption_figures
 from alignpredict.train import run
 
-TINY = ["data=captions", "model/nets=captions", "trainer=cpu", "n_samples=100", "batch_size=16", "max_epochs=1",
-        "logger=none", "embedding.enabled=false", "probe.inverse_l2_grid=[1.0]", "data.image_size=16",
-        "model.nets.enc_x.stem=imagenet", "model.nets.enc_y.embed_dim=16", "model.nets.enc_y.ffn_dim=32",
-        "model.nets.enc_y.num_layers=1", "model.nets.proj_x.hidden_dim=16", "model.nets.proj_x.out_dim=8",
-        "model.nets.decoder.hidden_dim=16"]
+TINY = [
+    "data=captions",
+    "model/nets=captions",
+    "trainer=cpu",
+    "n_samples=100",
+    "batch_size=16",
+    "max_epochs=1",
+    "logger=none",
+    "embedding.enabled=false",
+    "probe.inverse_l2_grid=[1.0]",
+    "data.image_size=16",
+    "model.nets.enc_x.stem=imagenet",
+    "model.nets.enc_y.embed_dim=16",
+    "model.nets.enc_y.ffn_dim=32",
+    "model.nets.enc_y.num_layers=1",
+    "model.nets.proj_x.hidden_dim=16",
+    "model.nets.proj_x.out_dim=8",
+    "model.nets.decoder.hidden_dim=16",
+]
 
 
 def compose_train(conf_dir: Path, *overrides: str):
@@ -29,8 +43,9 @@ def compose_train(conf_dir: Path, *overrides: str):
 
 @pytest.mark.parametrize("objective, loss_name", [("ca", "invariance"), ("cp", "token_ce"), ("cp_rev", "mse")])
 def test_tiny_caption_run_writes_metrics(conf_dir: Path, tmp_path: Path, objective: str, loss_name: str) -> None:
-    cfg = compose_train(conf_dir, *TINY, f"model={objective}", "data.style_strength=0.5", f"out_dir={tmp_path}",
-                        "logger=csv")
+    cfg = compose_train(
+        conf_dir, *TINY, f"model={objective}", "data.style_strength=0.5", f"out_dir={tmp_path}", "logger=csv"
+    )
     metrics = run(cfg)
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["probe_acc"] == metrics["probe_acc"] and 0.0 <= saved["probe_acc"] <= 1.0
@@ -63,14 +78,25 @@ def write_fake_sweep(root: Path) -> dict[tuple[str, float], list[float]]:
     """Two seeds per (objective, strength); returns the probe accuracies written."""
     written: dict[tuple[str, float], list[float]] = {}
     for i, (objective, strength, seed) in enumerate(
-            (o, s, seed) for o in PAPER_TOP1 for s in (0.0, 0.2, 0.5) for seed in (0, 1)):
+        (o, s, seed) for o in PAPER_TOP1 for s in (0.0, 0.2, 0.5) for seed in (0, 1)
+    ):
         accuracy = 0.3 + 0.01 * i
         written.setdefault((objective, strength), []).append(accuracy)
         run_dir = root / str(i)
         run_dir.mkdir(parents=True)
-        (run_dir / "metrics.json").write_text(json.dumps({
-            "sweep_id": "fake", "data": "synthetic", "objective": objective, "style_strength": strength,
-            "seed": seed, "probe_acc": accuracy, "majority_baseline": 0.25}))
+        (run_dir / "metrics.json").write_text(
+            json.dumps(
+                {
+                    "sweep_id": "fake",
+                    "data": "synthetic",
+                    "objective": objective,
+                    "style_strength": strength,
+                    "seed": seed,
+                    "probe_acc": accuracy,
+                    "majority_baseline": 0.25,
+                }
+            )
+        )
     return written
 
 
@@ -89,15 +115,26 @@ def test_caption_figure_and_table_from_a_sweep(tmp_path: Path) -> None:
 def test_plot_script_writes_figure_and_csv(tmp_path: Path, repo_root: Path) -> None:
     write_fake_sweep(tmp_path / "sweep")
     out = tmp_path / "out"
-    subprocess.run([sys.executable, str(repo_root / "scripts" / "plot_captions.py"), f"sweep_dir={tmp_path / 'sweep'}",
-                    f"out_dir={out}"], check=True, capture_output=True, cwd=repo_root, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            str(repo_root / "scripts" / "plot_captions.py"),
+            f"sweep_dir={tmp_path / 'sweep'}",
+            f"out_dir={out}",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=repo_root,
+        timeout=120,
+    )
     assert (out / "top1_vs_style.png").is_file() and (out / "summary.csv").is_file()
 
 
 def test_caption_figure_refuses_a_non_caption_sweep(tmp_path: Path) -> None:
     run_dir = tmp_path / "sweep" / "0"
     run_dir.mkdir(parents=True)
-    (run_dir / "metrics.json").write_text(json.dumps({"sweep_id": "s", "data": "dsprites", "objective": "ca",
-                                                      "probe_acc": 0.5, "seed": 0}))
+    (run_dir / "metrics.json").write_text(
+        json.dumps({"sweep_id": "s", "data": "dsprites", "objective": "ca", "probe_acc": 0.5, "seed": 0})
+    )
     with pytest.raises(ValueError, match="style_strength.*data=captions"):
         make_caption_figures(tmp_path / "sweep", tmp_path / "figures")

@@ -40,8 +40,9 @@ def test_iterate_covers_a_split_in_order_with_contract_batches() -> None:
 
 
 def test_train_loader_is_seeded_shuffled_full_batches_turned_into_images() -> None:
-    make = lambda seed: StereoDataModule(source="dsprites", n_samples=500, jitter=0.1, noise_y=0.3,
-                                         batch_size=32, seed=seed)
+    def make(seed: int) -> StereoDataModule:
+        return StereoDataModule(source="dsprites", n_samples=500, jitter=0.1, noise_y=0.3, batch_size=32, seed=seed)
+
     dm = make(0)
     loader = dm.train_dataloader()
     index_batches = list(loader)
@@ -75,9 +76,17 @@ def test_official_template_file_is_used_when_given(tmp_path: Path, monkeypatch: 
     path = tmp_path / "dsprites.npz"
     np.savez_compressed(path, imgs=images, latents_classes=CANONICAL_CLASSES, latents_values=CANONICAL_CLASSES * 1.0)
     source = dm_module.SOURCES["dsprites"]
-    monkeypatch.setitem(dm_module.SOURCES, "dsprites", dm_module.TemplateSource(
-        source.num_classes, source.channels, source.image_size,
-        lambda p: dm_module.dsprites.load_dsprites_templates(p, indices=(0, 1, 2)), source.render))
+    monkeypatch.setitem(
+        dm_module.SOURCES,
+        "dsprites",
+        dm_module.TemplateSource(
+            source.num_classes,
+            source.channels,
+            source.image_size,
+            lambda p: dm_module.dsprites.load_dsprites_templates(p, indices=(0, 1, 2)),
+            source.render,
+        ),
+    )
     dm = StereoDataModule(source="dsprites", n_samples=100, jitter=0.0, noise_y=0.0, template_path=str(path))
     dm.setup("fit")
     assert dm.describe()["template_source"] == "official"
@@ -86,10 +95,14 @@ def test_official_template_file_is_used_when_given(tmp_path: Path, monkeypatch: 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
-    [({"jitter": -0.5}, ValueError, "jitter"), ({"noise_y": 1.2}, ValueError, "noise_y"),
-     ({"source": "mnist"}, ValueError, "source"), ({"n_samples": 3}, ValueError, "empty"),
-     ({"split_fractions": {"ssl_train": 0.9, "ssl_val": 0.1}}, ValueError, "keys"),
-     ({"split_fractions": dict.fromkeys(SPLITS, 0.3)}, ValueError, "sum to 1")],
+    [
+        ({"jitter": -0.5}, ValueError, "jitter"),
+        ({"noise_y": 1.2}, ValueError, "noise_y"),
+        ({"source": "mnist"}, ValueError, "source"),
+        ({"n_samples": 3}, ValueError, "empty"),
+        ({"split_fractions": {"ssl_train": 0.9, "ssl_val": 0.1}}, ValueError, "keys"),
+        ({"split_fractions": dict.fromkeys(SPLITS, 0.3)}, ValueError, "sum to 1"),
+    ],
 )
 def test_bad_arguments_are_clear_errors(kwargs: dict, error: type, message: str) -> None:
     arguments = {"source": "dsprites", "n_samples": 100, "jitter": 0.1, "noise_y": 0.5, **kwargs}
@@ -98,8 +111,9 @@ def test_bad_arguments_are_clear_errors(kwargs: dict, error: type, message: str)
 
 
 def test_missing_template_file_fails_at_setup(tmp_path: Path) -> None:
-    dm = StereoDataModule(source="shapes3d", n_samples=100, jitter=0.1, noise_y=0.5,
-                          template_path=str(tmp_path / "3dshapes.h5"))
+    dm = StereoDataModule(
+        source="shapes3d", n_samples=100, jitter=0.1, noise_y=0.5, template_path=str(tmp_path / "3dshapes.h5")
+    )
     with pytest.raises(FileNotFoundError, match="3dshapes.h5"):
         dm.setup("fit")
     with pytest.raises(ValueError, match="unknown split"):
@@ -108,13 +122,19 @@ def test_missing_template_file_fails_at_setup(tmp_path: Path) -> None:
 
 def test_split_sizes_honour_large_n_samples() -> None:
     sizes = split_sizes(100_000, dm_module.DEFAULT_SPLIT_FRACTIONS)
-    assert sizes == {"ssl_train": 70_000, "ssl_val": 10_000, "probe_train": 10_000, "probe_val": 5_000,
-                     "probe_test": 5_000}
+    assert sizes == {
+        "ssl_train": 70_000,
+        "ssl_val": 10_000,
+        "probe_train": 10_000,
+        "probe_val": 5_000,
+        "probe_test": 5_000,
+    }
 
 
 @pytest.mark.parametrize(("name", "rotation", "channels"), [("dsprites", None, 1), ("shapes3d", 0.02, 3)])
-def test_hydra_data_configs_build_the_datamodule(conf_dir: Path, name: str, rotation: float | None,
-                                                 channels: int) -> None:
+def test_hydra_data_configs_build_the_datamodule(
+    conf_dir: Path, name: str, rotation: float | None, channels: int
+) -> None:
     knobs = {"jitter": 0.5, "noise": 0.9, "seed": 3, "n_samples": 1234, "batch_size": 16}
     cfg = OmegaConf.merge(OmegaConf.create(knobs), {"data": OmegaConf.load(conf_dir / "data" / f"{name}.yaml")})
     dm = hydra.utils.instantiate(cfg.data)

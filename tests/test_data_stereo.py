@@ -98,11 +98,12 @@ def test_noise_brightens_the_black_background_as_the_clamp_predicts(sprites) -> 
     """Background pixels are clamp(sigma * Z, 0, 1); their mean is a one-dimensional integral."""
     config = StereoConfig(jitter=0.0, noise_y=0.9, noise_x=0.1, pos_range=0.0, baseline=0.0)
     batch = make_pairs(sprites, config, torch.arange(64))
-    clean = make_pairs(sprites, StereoConfig(jitter=0.0, noise_y=0.0, noise_x=0.0, pos_range=0.0, baseline=0.0),
-                       torch.arange(64))
+    clean = make_pairs(
+        sprites, StereoConfig(jitter=0.0, noise_y=0.0, noise_x=0.0, pos_range=0.0, baseline=0.0), torch.arange(64)
+    )
     background = clean["x"] == 0
     for view, sigma in (("x", 0.1), ("y", 0.9)):
-        expected = integrate.quad(lambda z: min(max(sigma * z, 0.0), 1.0) * stats.norm.pdf(z), -10, 10)[0]
+        expected = integrate.quad(lambda z, sigma=sigma: min(max(sigma * z, 0.0), 1.0) * stats.norm.pdf(z), -10, 10)[0]
         assert float(batch[view][background].mean()) == pytest.approx(expected, abs=0.005)
     unclamped = background & (batch["x"] > 0) & (batch["y"] > 0) & (batch["y"] < 1)
     correlation = np.corrcoef(batch["x"][unclamped].numpy(), batch["y"][unclamped].numpy())[0, 1]
@@ -123,9 +124,14 @@ def test_objects_leave_the_frame_more_often_as_jitter_grows(sprites) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"jitter": -0.1, "noise_y": 0.5}, "jitter"), ({"jitter": float("nan"), "noise_y": 0.5}, "jitter"),
-     ({"jitter": 0.1, "noise_y": 1.5}, "noise_y"), ({"jitter": 0.1, "noise_y": 0.5, "noise_x": -0.1}, "noise_x"),
-     ({"jitter": 0.1, "noise_y": 0.5, "rotation": -1.0}, "rotation"), ({"jitter": 0.1, "noise_y": 0.5, "seed": -3}, "seed")],
+    [
+        ({"jitter": -0.1, "noise_y": 0.5}, "jitter"),
+        ({"jitter": float("nan"), "noise_y": 0.5}, "jitter"),
+        ({"jitter": 0.1, "noise_y": 1.5}, "noise_y"),
+        ({"jitter": 0.1, "noise_y": 0.5, "noise_x": -0.1}, "noise_x"),
+        ({"jitter": 0.1, "noise_y": 0.5, "rotation": -1.0}, "rotation"),
+        ({"jitter": 0.1, "noise_y": 0.5, "seed": -3}, "seed"),
+    ],
 )
 def test_bad_knobs_are_clear_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -1,4 +1,5 @@
-"""Template sources: procedural dSprites / 3DShapes, and the official-file loaders on tiny files in the official formats."""
+"""Template sources: procedural dSprites / 3DShapes, and the official-file loaders on tiny files in the official
+formats."""
 
 from __future__ import annotations
 
@@ -50,8 +51,13 @@ def test_procedural_scenes_are_rgb_quantised_and_differ_by_shape() -> None:
     assert bool((red >= green).all())  # hue 0 everywhere: a red scene
 
 
-def _write_tiny_dsprites(path: Path, images: np.ndarray | None = None, classes: np.ndarray | None = None,
-                         compressed: bool = True, drop: str | None = None) -> np.ndarray:
+def _write_tiny_dsprites(
+    path: Path,
+    images: np.ndarray | None = None,
+    classes: np.ndarray | None = None,
+    compressed: bool = True,
+    drop: str | None = None,
+) -> np.ndarray:
     """An npz with the official keys whose rows TINY_ROWS hold the canonical sprites; returns those sprites."""
     rng = np.random.default_rng(0)
     if images is None:
@@ -59,8 +65,12 @@ def _write_tiny_dsprites(path: Path, images: np.ndarray | None = None, classes: 
     if classes is None:
         classes = rng.integers(0, 3, size=(12, 6))
         classes[list(TINY_ROWS)] = dsprites.CANONICAL_CLASSES
-    arrays = {"imgs": images, "latents_classes": classes, "latents_values": classes.astype(np.float64),
-              "metadata": np.array({"latents_sizes": np.array([1, 3, 6, 40, 32, 32])}, dtype=object)}
+    arrays = {
+        "imgs": images,
+        "latents_classes": classes,
+        "latents_values": classes.astype(np.float64),
+        "metadata": np.array({"latents_sizes": np.array([1, 3, 6, 40, 32, 32])}, dtype=object),
+    }
     if drop:
         arrays.pop(drop)
     (np.savez_compressed if compressed else np.savez)(path, **arrays)
@@ -86,10 +96,13 @@ def test_dsprites_loader_needs_rows_the_file_has(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("writer_kwargs", "message"),
-    [({"drop": "imgs"}, "keys"), ({"drop": "latents_classes"}, "keys"),
-     ({"images": np.zeros((12, 32, 32), dtype=np.uint8)}, r"shape \(N, 64, 64\)"),
-     ({"images": np.full((12, 64, 64), 255, dtype=np.uint8)}, "binary"),
-     ({"classes": np.zeros((12, 6), dtype=np.int64)}, "latents_classes")],
+    [
+        ({"drop": "imgs"}, "keys"),
+        ({"drop": "latents_classes"}, "keys"),
+        ({"images": np.zeros((12, 32, 32), dtype=np.uint8)}, r"shape \(N, 64, 64\)"),
+        ({"images": np.full((12, 64, 64), 255, dtype=np.uint8)}, "binary"),
+        ({"classes": np.zeros((12, 6), dtype=np.int64)}, "latents_classes"),
+    ],
 )
 def test_wrong_dsprites_contents_are_clear_errors(tmp_path: Path, writer_kwargs: dict, message: str) -> None:
     path = tmp_path / "dsprites.npz"
@@ -114,15 +127,16 @@ def test_corrupt_or_missing_dsprites_files_are_clear_errors(tmp_path: Path) -> N
         dsprites.load_dsprites_templates(truncated, indices=TINY_ROWS)
     flipped = bytearray(data)
     middle = len(flipped) // 3
-    flipped[middle:middle + 64] = bytes(64)
+    flipped[middle : middle + 64] = bytes(64)
     damaged = tmp_path / "damaged.npz"
     damaged.write_bytes(bytes(flipped))
     with pytest.raises(ValueError, match="not a readable npz"):
         dsprites.load_dsprites_templates(damaged, indices=TINY_ROWS)
 
 
-def _write_sparse_shapes3d(path: Path, labels_override: np.ndarray | None = None,
-                           images_shape: tuple[int, ...] = (480_000, 64, 64, 3)) -> np.ndarray:
+def _write_sparse_shapes3d(
+    path: Path, labels_override: np.ndarray | None = None, images_shape: tuple[int, ...] = (480_000, 64, 64, 3)
+) -> np.ndarray:
     """A full-size 3dshapes.h5 in chunked storage: only the canonical rows are written, so it stays tiny."""
     rng = np.random.default_rng(1)
     canonical = rng.integers(0, 256, size=(4, *images_shape[1:]), dtype=np.uint8)
@@ -181,8 +195,9 @@ def test_full_size_official_npz_is_read_without_materialising_imgs(tmp_path: Pat
     classes[list(dsprites.CANONICAL_INDICES)] = dsprites.CANONICAL_CLASSES
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         with archive.open("imgs.npy", "w", force_zip64=True) as member:
-            np.lib.format.write_array_header_2_0(member, {"descr": "|u1", "fortran_order": False,
-                                                          "shape": (n_images, 64, 64)})
+            np.lib.format.write_array_header_2_0(
+                member, {"descr": "|u1", "fortran_order": False, "shape": (n_images, 64, 64)}
+            )
             for start in range(0, n_images, chunk):
                 block = np.zeros((chunk, 64, 64), dtype=np.uint8)
                 for shape, row in enumerate(dsprites.CANONICAL_INDICES):

@@ -36,7 +36,13 @@ def test_loaders_read_every_format(tmp_path: Path) -> None:
     pd.DataFrame(array).to_csv(tmp_path / "plain.csv", index=False, header=False)
     pd.DataFrame(array, columns=["u", "v", "w"]).to_parquet(tmp_path / "a.parquet")
     np.savetxt(tmp_path / "rows.txt", [3, 0, 2], fmt="%d")
-    for name, key in [("a.npy", None), ("a.npz", "feats"), ("header.csv", None), ("plain.csv", None), ("a.parquet", None)]:
+    for name, key in [
+        ("a.npy", None),
+        ("a.npz", "feats"),
+        ("header.csv", None),
+        ("plain.csv", None),
+        ("a.parquet", None),
+    ]:
         np.testing.assert_array_equal(load_array(tmp_path / name, key=key), array)
     np.testing.assert_array_equal(load_array(tmp_path / "a.npz", key="other"), array * 2)
     np.testing.assert_array_equal(load_array(tmp_path / "rows.txt"), [3, 0, 2])
@@ -67,12 +73,18 @@ def test_labels_from_nan_rows_and_from_a_row_index() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda x, y, l: (x, y[:-5], l), "x has 1200 rows but y has 1195"),
-        (lambda x, y, l: (np.where(np.arange(x.size).reshape(x.shape) == 17, np.nan, x), y, l), "x contains NaN or inf"),
-        (lambda x, y, l: (x, np.where(np.arange(y.size).reshape(y.shape) == 3, np.inf, y), l), "y contains NaN or inf"),
-        (lambda x, y, l: (np.column_stack([x, np.ones(len(x))]), y, l), r"x has 1 constant column\(s\) \(index 8\)"),
-        (lambda x, y, l: (x, y, np.where(np.arange(len(l)) < 40, l, np.nan)), "only 40 labelled rows"),
-        (lambda x, y, l: (x, y, l[:300]), "labels have 300 rows but the features have 1200"),
+        (lambda x, y, lb: (x, y[:-5], lb), "x has 1200 rows but y has 1195"),
+        (
+            lambda x, y, lb: (np.where(np.arange(x.size).reshape(x.shape) == 17, np.nan, x), y, lb),
+            "x contains NaN or inf",
+        ),
+        (
+            lambda x, y, lb: (x, np.where(np.arange(y.size).reshape(y.shape) == 3, np.inf, y), lb),
+            "y contains NaN or inf",
+        ),
+        (lambda x, y, lb: (np.column_stack([x, np.ones(len(x))]), y, lb), r"x has 1 constant column\(s\) \(index 8\)"),
+        (lambda x, y, lb: (x, y, np.where(np.arange(len(lb)) < 40, lb, np.nan)), "only 40 labelled rows"),
+        (lambda x, y, lb: (x, y, lb[:300]), "labels have 300 rows but the features have 1200"),
     ],
 )
 def test_bad_input_is_a_clear_error(sample, change, message: str) -> None:
@@ -109,15 +121,32 @@ def test_run_writes_report_and_figure(sample, conf_dir: Path, tmp_path: Path) ->
     rows = np.arange(200) * 3
     pd.DataFrame({"s": sample.signal[rows, 0]}).to_csv(tmp_path / "labels.csv", index=False)
     np.save(tmp_path / "rows.npy", rows)
-    cfg = _compose(conf_dir, [
-        f"x={tmp_path / 'x.npy'}", f"y={tmp_path / 'y.parquet'}", f"labels={tmp_path / 'labels.csv'}",
-        f"label_rows={tmp_path / 'rows.npy'}", f"out_dir={tmp_path / 'out'}",
-        "settings.n_resamples=4", "settings.n_permutations=50",
-    ])
+    cfg = _compose(
+        conf_dir,
+        [
+            f"x={tmp_path / 'x.npy'}",
+            f"y={tmp_path / 'y.parquet'}",
+            f"labels={tmp_path / 'labels.csv'}",
+            f"label_rows={tmp_path / 'rows.npy'}",
+            f"out_dir={tmp_path / 'out'}",
+            "settings.n_resamples=4",
+            "settings.n_permutations=50",
+        ],
+    )
     report = run(cfg)
     written = json.loads((tmp_path / "out" / REPORT_FILE).read_text())
-    for key in ("regime", "delta_ca", "delta_cp", "delta_cp_reverse", "recommendation", "direction",
-                "intervals", "regime_fractions", "spectra", "message"):
+    for key in (
+        "regime",
+        "delta_ca",
+        "delta_cp",
+        "delta_cp_reverse",
+        "recommendation",
+        "direction",
+        "intervals",
+        "regime_fractions",
+        "spectra",
+        "message",
+    ):
         assert key in written
     assert written["regime"] == report.regime == "Both"
     assert written["n_labelled"] == 200
@@ -132,12 +161,14 @@ def test_cli_bad_input_exits_non_zero_with_one_line(sample, repo_root: Path, tmp
     np.save(tmp_path / "labels.npy", sample.signal[:, 0])
     script = repo_root / "scripts" / "diagnose.py"
     base = [sys.executable, str(script), f"hydra.run.dir={tmp_path / 'run'}", f"labels={tmp_path / 'labels.npy'}"]
-    missing = subprocess.run([*base, f"x={tmp_path / 'nope.npy'}", f"y={tmp_path / 'y.npy'}"],
-                             capture_output=True, text=True, timeout=120)
+    missing = subprocess.run(
+        [*base, f"x={tmp_path / 'nope.npy'}", f"y={tmp_path / 'y.npy'}"], capture_output=True, text=True, timeout=120
+    )
     assert missing.returncode != 0
     assert missing.stderr.strip().splitlines()[-1].startswith("error: file not found")
     assert "Traceback" not in missing.stderr
-    mismatch = subprocess.run([*base, f"x={tmp_path / 'x.npy'}", f"y={tmp_path / 'y.npy'}"],
-                              capture_output=True, text=True, timeout=120)
+    mismatch = subprocess.run(
+        [*base, f"x={tmp_path / 'x.npy'}", f"y={tmp_path / 'y.npy'}"], capture_output=True, text=True, timeout=120
+    )
     assert mismatch.returncode != 0
     assert "error: x has 1200 rows but y has 1199" in mismatch.stderr

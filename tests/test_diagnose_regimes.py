@@ -9,17 +9,18 @@ import alignpredict
 from alignpredict.diagnose.label_r2 import crossval_r2, fold_assignment
 from alignpredict.diagnose.recommend import NEITHER_ADVICE, choose_direction, recommend
 from alignpredict.diagnose.report import NO_SIGNAL_MESSAGE
-from alignpredict.diagnose.validation import is_clear
 from alignpredict.diagnose.spectra import Directions, fit_directions, fold_sums, match_components, singular_value
 from alignpredict.diagnose.split import separation_ratio, split_components
+from alignpredict.diagnose.validation import is_clear
 from alignpredict.theory.model import SpikedModel
 from alignpredict.theory.regimes import classify_regime
 from alignpredict.theory.spectra import delta_ca, delta_cp
 
 
 def _model(kappa: float, nu: float, gamma_tilde_y: float, gamma_x: float = 0.5, gamma_y: float = 0.5) -> SpikedModel:
-    return SpikedModel(d=10, k=2, kappa=kappa, gamma_x=gamma_x, gamma_y=gamma_y, gamma_tilde_x=1.0,
-                       gamma_tilde_y=gamma_tilde_y, nu=nu)
+    return SpikedModel(
+        d=10, k=2, kappa=kappa, gamma_x=gamma_x, gamma_y=gamma_y, gamma_tilde_x=1.0, gamma_tilde_y=gamma_tilde_y, nu=nu
+    )
 
 
 @pytest.mark.parametrize(

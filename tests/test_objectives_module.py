@@ -21,8 +21,11 @@ def build(conf_dir, objective: str) -> CrossModalModule:
 
 def fake_batch(size: int = 8) -> dict[str, torch.Tensor]:
     generator = torch.Generator().manual_seed(0)
-    return {"x": torch.rand(size, *SHAPE, generator=generator), "y": torch.rand(size, *SHAPE, generator=generator),
-            "label": torch.randint(0, 3, (size,), generator=generator)}
+    return {
+        "x": torch.rand(size, *SHAPE, generator=generator),
+        "y": torch.rand(size, *SHAPE, generator=generator),
+        "label": torch.randint(0, 3, (size,), generator=generator),
+    }
 
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
@@ -69,11 +72,15 @@ def test_supervised_uses_labels_and_only_x(conf_dir) -> None:
 
 def test_variance_convention_and_coefficients_come_from_config(conf_dir) -> None:
     with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        cfg = compose("train", overrides=["model=ca", "model.vicreg.variance_reduction=mean", "model.vicreg.cov_coeff=0"])
+        cfg = compose(
+            "train", overrides=["model=ca", "model.vicreg.variance_reduction=mean", "model.vicreg.cov_coeff=0"]
+        )
     module = instantiate(cfg.model, x_shape=SHAPE, y_shape=SHAPE, num_classes=3)
     assert module.vicreg_kwargs["variance_reduction"] == "mean"
     terms = module.losses(fake_batch())
-    assert terms["loss"].item() == pytest.approx(25 * terms["invariance"].item() + 25 * terms["variance"].item(), rel=1e-5)
+    assert terms["loss"].item() == pytest.approx(
+        25 * terms["invariance"].item() + 25 * terms["variance"].item(), rel=1e-5
+    )
 
 
 def test_paper_net_sizes() -> None:

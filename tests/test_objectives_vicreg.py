@@ -10,7 +10,9 @@ from alignpredict.objectives.deepcca import deepcca_loss
 from alignpredict.objectives.vicreg import vicreg_loss
 
 
-def reference_vicreg(a: np.ndarray, b: np.ndarray, lam: float, mu: float, nu: float, views: str, eps: float = 1e-4) -> float:
+def reference_vicreg(
+    a: np.ndarray, b: np.ndarray, lam: float, mu: float, nu: float, views: str, eps: float = 1e-4
+) -> float:
     """Bardes et al. (2022) eqs. 1-6 with explicit loops, float64."""
     n, d = a.shape
 
@@ -47,7 +49,9 @@ def test_vicreg_matches_reference(views: str, coefficients: tuple[float, float, 
     a = 0.4 * rng.normal(size=(12, 6)) @ mixing  # correlated dims, some stds below 1: every term is active
     b = a + 0.3 * rng.normal(size=(12, 6))
     lam, mu, nu = coefficients
-    out = vicreg_loss(torch.tensor(a), torch.tensor(b), sim_coeff=lam, std_coeff=mu, cov_coeff=nu, variance_reduction=views)
+    out = vicreg_loss(
+        torch.tensor(a), torch.tensor(b), sim_coeff=lam, std_coeff=mu, cov_coeff=nu, variance_reduction=views
+    )
     expected = reference_vicreg(a, b, lam, mu, nu, views)
     assert out["variance"].item() > 0 and out["covariance"].item() > 0
     assert out["loss"].item() == pytest.approx(expected, rel=1e-10)

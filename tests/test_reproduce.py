@@ -7,8 +7,12 @@ from hydra import compose, initialize_config_dir
 
 from alignpredict import reproduce
 
-TINY_THEORY = ["phase_diagram.image_resolution=50", "phase_diagram.csv_resolution=5", "gif.enabled=false",
-               "validation.enabled=false"]
+TINY_THEORY = [
+    "phase_diagram.image_resolution=50",
+    "phase_diagram.csv_resolution=5",
+    "gif.enabled=false",
+    "validation.enabled=false",
+]
 
 
 def compose_reproduce(conf_dir, overrides):
@@ -24,9 +28,15 @@ def test_unknown_stage_is_named(conf_dir, tmp_path):
 
 def test_theory_stage_runs_and_publishes(conf_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(reproduce, "PUBLISHED", {"theory": ["phase_diagram.png"]})
-    cfg = compose_reproduce(conf_dir, [f"out_dir={tmp_path / 'out'}", "stages=[theory]",
-                                       f"publish_dir={tmp_path / 'figures'}",
-                                       "stage_args.theory=[" + ",".join(f"'{a}'" for a in TINY_THEORY) + "]"])
+    cfg = compose_reproduce(
+        conf_dir,
+        [
+            f"out_dir={tmp_path / 'out'}",
+            "stages=[theory]",
+            f"publish_dir={tmp_path / 'figures'}",
+            "stage_args.theory=[" + ",".join(f"'{a}'" for a in TINY_THEORY) + "]",
+        ],
+    )
     seconds = reproduce.run(cfg)
     assert set(seconds) == {"theory"}
     assert (tmp_path / "out" / "theory" / "phase_diagram.csv").exists()
@@ -34,7 +44,8 @@ def test_theory_stage_runs_and_publishes(conf_dir, tmp_path, monkeypatch):
 
 
 def test_failing_stage_names_its_command(conf_dir, tmp_path):
-    cfg = compose_reproduce(conf_dir, [f"out_dir={tmp_path}", "stages=[theory]", "publish=false",
-                                       "stage_args.theory=['no_such_key=1']"])
+    cfg = compose_reproduce(
+        conf_dir, [f"out_dir={tmp_path}", "stages=[theory]", "publish=false", "stage_args.theory=['no_such_key=1']"]
+    )
     with pytest.raises(RuntimeError, match="theory.py"):
         reproduce.run(cfg)

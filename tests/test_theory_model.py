@@ -14,8 +14,13 @@ E4 = dict(d=20, k=3, kappa=[3.0, 2.0, 1.5], gamma_x=0.5, gamma_y=0.05, gamma_til
 
 def heterogeneous_model() -> SpikedModel:
     return SpikedModel(
-        d=7, k=3, kappa=np.array([2.0, 1.3, 0.7]), gamma_x=np.array([0.5, 1.0, 0.2]), gamma_y=np.array([0.1, 0.3, 2.0]),
-        gamma_tilde_x=np.array([1.0, 2.0, 0.5, 3.0]), gamma_tilde_y=np.array([4.0, 0.2, 1.0, 2.5]),
+        d=7,
+        k=3,
+        kappa=np.array([2.0, 1.3, 0.7]),
+        gamma_x=np.array([0.5, 1.0, 0.2]),
+        gamma_y=np.array([0.1, 0.3, 2.0]),
+        gamma_tilde_x=np.array([1.0, 2.0, 0.5, 3.0]),
+        gamma_tilde_y=np.array([4.0, 0.2, 1.0, 2.5]),
         nu=np.array([0.1, 0.6, 0.35, 0.9]),
     )
 
@@ -89,7 +94,9 @@ def test_sample_covariance_approaches_the_population() -> None:
 
 
 def test_wishart_covariances_average_to_the_population_in_the_q_coordinates() -> None:
-    model = SpikedModel(d=5, k=2, kappa=[3.0, 2.0], gamma_x=0.5, gamma_y=0.05, gamma_tilde_x=1.0, gamma_tilde_y=4.0, nu=1.0)
+    model = SpikedModel(
+        d=5, k=2, kappa=[3.0, 2.0], gamma_x=0.5, gamma_y=0.05, gamma_tilde_x=1.0, gamma_tilde_y=4.0, nu=1.0
+    )
     n, draws = 100, []
     for seed in range(300):
         _, _, sxy = model.sample_covariances(n, seed)

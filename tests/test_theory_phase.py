@@ -29,8 +29,9 @@ def test_grid_matches_the_model_spectra_point_by_point() -> None:
     grid = homogeneous_grid(kappa, nu, 0.7, 0.2, 3.0, gamma_tilde_x=2.0)
     for i in (0, 3, 10):
         for j in (0, 4, 12):
-            model = SpikedModel(d=6, k=2, kappa=kappa[j], gamma_x=0.7, gamma_y=0.2, gamma_tilde_x=2.0,
-                                gamma_tilde_y=3.0, nu=nu[i])
+            model = SpikedModel(
+                d=6, k=2, kappa=kappa[j], gamma_x=0.7, gamma_y=0.2, gamma_tilde_x=2.0, gamma_tilde_y=3.0, nu=nu[i]
+            )
             assert grid.delta_ca[i, j] == pytest.approx(delta_ca(model), rel=1e-12)
             assert grid.delta_cp[i, j] == pytest.approx(delta_cp(model), rel=1e-12)
             assert REGIMES[grid.regime[i, j]] == classify_regime(delta_ca(model), delta_cp(model))
@@ -38,10 +39,18 @@ def test_grid_matches_the_model_spectra_point_by_point() -> None:
 
 def test_regime_table() -> None:
     assert [classify_regime(a, b) for a, b in [(2, 2), (2, 0.5), (0.5, 2), (0.5, 0.5), (1.0, 1.0)]] == [
-        "Both", "CA only", "CP only", "Neither", "Neither"]
+        "Both",
+        "CA only",
+        "CP only",
+        "Neither",
+        "Neither",
+    ]
     grid = homogeneous_grid(np.array([1.0, 2.8]), np.array([0.2, 0.5, 0.97]), **PANEL_A)
     assert [[REGIMES[c] for c in row] for row in grid.regime] == [
-        ["Both", "Both"], ["CA only", "Both"], ["Neither", "CP only"]]
+        ["Both", "Both"],
+        ["CA only", "Both"],
+        ["Neither", "CP only"],
+    ]
 
 
 def test_boundaries_equal_the_closed_forms() -> None:
@@ -52,7 +61,9 @@ def test_boundaries_equal_the_closed_forms() -> None:
     np.testing.assert_allclose(cp_boundary(kappa, gx, gty), k2 / (np.sqrt(k2 + gx) * np.sqrt(gty)))
     nu = np.array([0.999, 1.001])
     for j in range(1, 7):
-        below = homogeneous_grid(kappa[j : j + 1], nu * ca_boundary(kappa[j : j + 1], gx, gy).clip(max=0.99), gx, gy, gty)
+        below = homogeneous_grid(
+            kappa[j : j + 1], nu * ca_boundary(kappa[j : j + 1], gx, gy).clip(max=0.99), gx, gy, gty
+        )
         assert below.delta_ca[0, 0] > 1 > below.delta_ca[1, 0]
         level = cp_boundary(kappa[j : j + 1], gx, gty)
         if level[0] < 0.99:
@@ -77,7 +88,9 @@ def test_panel_a_has_a_ca_only_wedge_left_of_the_crossing_and_panel_b_none() -> 
     kappa, nu = np.linspace(0.0, 3.0, 301), np.linspace(0.0, 1.0, 301)
     crossing = boundary_crossing(0.05, 5.0)
     assert crossing == pytest.approx(2.2249, abs=1e-4)
-    assert ca_boundary(np.array([crossing]), 1.0, 0.05)[0] == pytest.approx(cp_boundary(np.array([crossing]), 1.0, 5.0)[0])
+    assert ca_boundary(np.array([crossing]), 1.0, 0.05)[0] == pytest.approx(
+        cp_boundary(np.array([crossing]), 1.0, 5.0)[0]
+    )
     a = homogeneous_grid(kappa, nu, **PANEL_A)
     ca_only = a.regime == REGIMES.index("CA only")
     assert ca_only[:, kappa < crossing - 0.02].any()
@@ -102,8 +115,16 @@ def test_partial_recovery_grid_matches_recovery_counts() -> None:
     r_ca, r_cp = partial_recovery_grid(kappa_bar, nu, 0.6, 5, 1.0, 0.05, 5.0)
     for i in range(6):
         for j in range(7):
-            model = SpikedModel(d=20, k=5, kappa=geometric_kappas(kappa_bar[j], 0.6, 5), gamma_x=1.0, gamma_y=0.05,
-                                gamma_tilde_x=1.0, gamma_tilde_y=5.0, nu=nu[i])
+            model = SpikedModel(
+                d=20,
+                k=5,
+                kappa=geometric_kappas(kappa_bar[j], 0.6, 5),
+                gamma_x=1.0,
+                gamma_y=0.05,
+                gamma_tilde_x=1.0,
+                gamma_tilde_y=5.0,
+                nu=nu[i],
+            )
             assert (r_ca[i, j], r_cp[i, j]) == recovery_counts(model)
     assert 0 < r_ca.max() <= 5 and (0 < r_ca).any() and ((0 < r_ca) & (r_ca < 5)).any()
 
@@ -113,7 +134,10 @@ def test_partial_recovery_grid_matches_recovery_counts() -> None:
     [
         (lambda: homogeneous_grid(np.array([1.0]), np.array([1.5]), **PANEL_A), r"\|nu\| <= 1"),
         (lambda: homogeneous_grid(np.array([-1.0]), np.array([0.5]), **PANEL_A), "kappa is a standard deviation"),
-        (lambda: homogeneous_grid(np.array([1.0]), np.array([0.5]), 1.0, -0.1, 5.0), "gamma_y must be a finite variance"),
+        (
+            lambda: homogeneous_grid(np.array([1.0]), np.array([0.5]), 1.0, -0.1, 5.0),
+            "gamma_y must be a finite variance",
+        ),
         (lambda: geometric_kappas(np.array([1.0]), 1.5, 3), "decay must be in"),
     ],
 )

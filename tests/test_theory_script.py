@@ -14,14 +14,32 @@ from PIL import Image
 from alignpredict.theory.phase_grid import ca_boundary
 
 TINY = [
-    "phase_diagram.image_resolution=40", "phase_diagram.csv_resolution=5", "phase_diagram.figure.dpi=40",
-    "gif.enabled=false", "gif.frames=4", "gif.hold=2", "gif.resolution=20", "gif.dpi=30",
-    "validation.seeds=2", "validation.n=300",
-    "validation.e4.n_values=[300]", "validation.e4.nu_points=4",
-    "validation.e5.nu_points=3", "validation.e5.n_test=100",
-    "validation.e6.lam_points=3", "validation.e7.points=3", "validation.e7.seeds=1", "validation.e7.decays=[1.0,0.5]",
-    "infonce.seeds=1", "infonce.nu_points=2", "infonce.n=200", "infonce.taus=[0.5]",
-    "infonce.batch_size=16", "infonce.max_steps=6", "infonce.patience_window=2", "infonce.threads=1",
+    "phase_diagram.image_resolution=40",
+    "phase_diagram.csv_resolution=5",
+    "phase_diagram.figure.dpi=40",
+    "gif.enabled=false",
+    "gif.frames=4",
+    "gif.hold=2",
+    "gif.resolution=20",
+    "gif.dpi=30",
+    "validation.seeds=2",
+    "validation.n=300",
+    "validation.e4.n_values=[300]",
+    "validation.e4.nu_points=4",
+    "validation.e5.nu_points=3",
+    "validation.e5.n_test=100",
+    "validation.e6.lam_points=3",
+    "validation.e7.points=3",
+    "validation.e7.seeds=1",
+    "validation.e7.decays=[1.0,0.5]",
+    "infonce.seeds=1",
+    "infonce.nu_points=2",
+    "infonce.n=200",
+    "infonce.taus=[0.5]",
+    "infonce.batch_size=16",
+    "infonce.max_steps=6",
+    "infonce.patience_window=2",
+    "infonce.threads=1",
 ]
 EVERYTHING = ["gif.enabled=true", "infonce.enabled=true"]
 
@@ -41,17 +59,38 @@ def run_tiny(conf_dir: Path, repo_root: Path, out: Path, extra: list[str]) -> di
 def test_run_writes_phase_diagram_and_validation(conf_dir: Path, repo_root: Path, tmp_path: Path) -> None:
     summary = run_tiny(conf_dir, repo_root, tmp_path, [])
     expected = [
-        "phase_diagram.png", "phase_diagram.pdf", "phase_diagram.csv", "e4_nu_sweep.csv", "e4_nu_sweep.png",
-        "e4_thresholds.json", "e5_prediction.csv", "e5_prediction.png", "e6_joint_lambda.csv", "e6_joint_lambda.png",
-        "e7_partial_recovery.csv", "e7_partial_recovery.png", "e7_recovery_agreement.png", "theory_summary.json",
+        "phase_diagram.png",
+        "phase_diagram.pdf",
+        "phase_diagram.csv",
+        "e4_nu_sweep.csv",
+        "e4_nu_sweep.png",
+        "e4_thresholds.json",
+        "e5_prediction.csv",
+        "e5_prediction.png",
+        "e6_joint_lambda.csv",
+        "e6_joint_lambda.png",
+        "e7_partial_recovery.csv",
+        "e7_partial_recovery.png",
+        "e7_recovery_agreement.png",
+        "theory_summary.json",
     ]
     for name in expected:
         assert (tmp_path / name).stat().st_size > 0, name
     assert set(summary["seconds"]) == {"phase_diagram", "validation"}
 
     table = pd.read_csv(tmp_path / "phase_diagram.csv")
-    assert list(table.columns) == ["panel", "kappa", "nu", "gamma_x", "gamma_y", "gamma_tilde_x", "gamma_tilde_y",
-                                   "delta_ca", "delta_cp", "regime"]
+    assert list(table.columns) == [
+        "panel",
+        "kappa",
+        "nu",
+        "gamma_x",
+        "gamma_y",
+        "gamma_tilde_x",
+        "gamma_tilde_y",
+        "delta_ca",
+        "delta_cp",
+        "regime",
+    ]
     assert len(table) == 2 * 5 * 5 and set(table["panel"]) == {"a", "b"}
     assert set(table["regime"]) <= {"Both", "CA only", "CP only", "Neither"}
     assert "CA only" in set(table.loc[table["panel"] == "a", "regime"])

@@ -24,7 +24,9 @@ from alignpredict.theory.solvers import (
 from alignpredict.theory.spectra import delta_ca, delta_cp
 
 RECOVERABLE = SpikedModel(d=10, k=2, kappa=2.0, gamma_x=0.5, gamma_y=0.5, gamma_tilde_x=1.0, gamma_tilde_y=1.0, nu=0.3)
-UNRECOVERABLE = SpikedModel(d=10, k=2, kappa=1.0, gamma_x=1.0, gamma_y=1.0, gamma_tilde_x=1.0, gamma_tilde_y=4.0, nu=0.8)
+UNRECOVERABLE = SpikedModel(
+    d=10, k=2, kappa=1.0, gamma_x=1.0, gamma_y=1.0, gamma_tilde_x=1.0, gamma_tilde_y=4.0, nu=0.8
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +90,9 @@ def test_probe_is_least_squares_on_the_frozen_features(recoverable_fit) -> None:
 
 
 def test_joint_objective_is_cp_at_zero_and_cca_for_large_lambda() -> None:
-    model = SpikedModel(d=20, k=3, kappa=[3.0, 2.5, 2.0], gamma_x=0.5, gamma_y=0.1, gamma_tilde_x=1.0, gamma_tilde_y=10.0, eta=2.0)
+    model = SpikedModel(
+        d=20, k=3, kappa=[3.0, 2.5, 2.0], gamma_x=0.5, gamma_y=0.1, gamma_tilde_x=1.0, gamma_tilde_y=10.0, eta=2.0
+    )
     cov = Covariances(*model.sample_covariances(5000, 0))
     cp_basis = row_space(solve_cp(cov, 3).encoder)
     ca_basis = row_space(solve_ca(cov, 3).w)

@@ -22,7 +22,15 @@ from alignpredict.theory.validation import (
     summarise,
 )
 
-E4 = {"d": 20, "k": 3, "kappa": [3.0, 2.0, 1.5], "gamma_x": 0.5, "gamma_y": 0.05, "gamma_tilde_x": 1.0, "gamma_tilde_y": 50.0}
+E4 = {
+    "d": 20,
+    "k": 3,
+    "kappa": [3.0, 2.0, 1.5],
+    "gamma_x": 0.5,
+    "gamma_y": 0.05,
+    "gamma_tilde_x": 1.0,
+    "gamma_tilde_y": 50.0,
+}
 
 
 def test_nu_thresholds_of_the_e4_setup() -> None:
@@ -51,7 +59,9 @@ def test_wishart_and_data_sampling_give_the_same_cp_error_distribution() -> None
     from_data, from_wishart = [], []
     for seed in range(12):
         sample = model.sample(5000, seed)
-        from_data.append(subspace_distance(solve_cp(Covariances.from_data(sample.x, sample.y), 3).encoder, sample.truth_x))
+        from_data.append(
+            subspace_distance(solve_cp(Covariances.from_data(sample.x, sample.y), 3).encoder, sample.truth_x)
+        )
     frame = nu_sweep(E4, np.array([0.1]), 12, [5000])
     from_wishart = frame["distance_cp"].to_numpy()
     spread = np.hypot(np.std(from_data), np.std(from_wishart)) / np.sqrt(12)
@@ -103,8 +113,9 @@ def test_linear_infonce_learns_the_signal_without_nuisance_correlation(one_torch
     samples = [model.sample(1000, seed) for seed in range(2)]
     x = np.stack([s.x for s in samples])
     y = np.stack([s.y for s in samples])
-    w, steps = train_linear_infonce(x, y, 3, 0.1, seed=0, batch_size=64, learning_rate=0.05, max_steps=150,
-                                    patience_window=25, tolerance=1e-4)
+    w, steps = train_linear_infonce(
+        x, y, 3, 0.1, seed=0, batch_size=64, learning_rate=0.05, max_steps=150, patience_window=25, tolerance=1e-4
+    )
     assert w.shape == (2, 3, 8) and steps.shape == (2,) and np.all(steps <= 150)
     for weights, sample in zip(w, samples):
         assert projector_distance(weights, sample.truth_x) < 0.3
@@ -113,10 +124,12 @@ def test_linear_infonce_learns_the_signal_without_nuisance_correlation(one_torch
 
 
 def test_first_failures_reads_the_first_nu_above_the_level() -> None:
-    summary = pd.DataFrame({
-        "method": ["CA", "CA", "CA", "CP", "CP", "CP"],
-        "nu": [0.1, 0.5, 0.9, 0.1, 0.5, 0.9],
-        "projector_distance_mean": [0.0, 0.1, 0.8, 0.6, 0.9, 0.9],
-    })
+    summary = pd.DataFrame(
+        {
+            "method": ["CA", "CA", "CA", "CP", "CP", "CP"],
+            "nu": [0.1, 0.5, 0.9, 0.1, 0.5, 0.9],
+            "projector_distance_mean": [0.0, 0.1, 0.8, 0.6, 0.9, 0.9],
+        }
+    )
     assert first_failures(summary, 0.5) == {"CA": 0.9, "CP": 0.1}
     assert np.isnan(first_failures(summary, 0.95)["CA"])

@@ -16,11 +16,23 @@ from alignpredict.plots.synthetic import make_synthetic_figures
 from alignpredict.utils.io import write_json
 
 
-def fake_run(folder: Path, sweep: str, objective: str, jitter: float, noise: float, seed: int, acc: float,
-             data: str = "dsprites") -> None:
-    write_json(folder / "metrics.json", {"sweep_id": sweep, "data": data, "objective": objective, "jitter": jitter,
-                                         "nu_max": 1 - jitter, "noise": noise, "seed": seed, "probe_acc": acc,
-                                         "num_classes": 3})
+def fake_run(
+    folder: Path, sweep: str, objective: str, jitter: float, noise: float, seed: int, acc: float, data: str = "dsprites"
+) -> None:
+    write_json(
+        folder / "metrics.json",
+        {
+            "sweep_id": sweep,
+            "data": data,
+            "objective": objective,
+            "jitter": jitter,
+            "nu_max": 1 - jitter,
+            "noise": noise,
+            "seed": seed,
+            "probe_acc": acc,
+            "num_classes": 3,
+        },
+    )
 
 
 def fake_sweep(root: Path, sweep: str = "s1") -> Path:
@@ -35,8 +47,12 @@ def fake_sweep(root: Path, sweep: str = "s1") -> Path:
                         folder = root / str(job)
                         fake_run(folder, sweep, objective, jitter, noise, seed, acc + 0.01 * seed, data)
                         rng = np.random.default_rng(job)
-                        np.savez(folder / "embedding.npz", embedding=rng.normal(size=(30, 2)),
-                                 labels=rng.integers(0, 3, 30), pos_x=rng.uniform(size=30))
+                        np.savez(
+                            folder / "embedding.npz",
+                            embedding=rng.normal(size=(30, 2)),
+                            labels=rng.integers(0, 3, 30),
+                            pos_x=rng.uniform(size=30),
+                        )
                         job += 1
     return root
 
@@ -81,7 +97,14 @@ def test_figures_and_csv_are_idempotent(tmp_path: Path) -> None:
 def test_plot_script_writes_figure_and_csv(tmp_path: Path, repo_root: Path) -> None:
     sweep = fake_sweep(tmp_path / "sweep")
     out = tmp_path / "figs"
-    result = subprocess.run([sys.executable, str(repo_root / "scripts" / "plot.py"), f"sweep_dir={sweep}",
-                             f"out_dir={out}"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(repo_root / "scripts" / "plot.py"), f"sweep_dir={sweep}", f"out_dir={out}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
-    assert {"summary.csv", "accuracy_vs_nu.png", "accuracy_vs_nu.pdf", "umap_strip.png"} <= {p.name for p in out.iterdir()}
+    assert {"summary.csv", "accuracy_vs_nu.png", "accuracy_vs_nu.pdf", "umap_strip.png"} <= {
+        p.name for p in out.iterdir()
+    }

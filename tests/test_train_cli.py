@@ -15,14 +15,28 @@ from hydra import compose, initialize_config_dir
 from alignpredict.evaluation.aggregate import load_runs
 from alignpredict.train import job_devices
 
-TINY = ["data=dsprites", "trainer=cpu", "n_samples=200", "batch_size=32", "max_epochs=1", "logger=none",
-        "embedding.enabled=false", "probe.inverse_l2_grid=[1.0]"]
+TINY = [
+    "data=dsprites",
+    "trainer=cpu",
+    "n_samples=200",
+    "batch_size=32",
+    "max_epochs=1",
+    "logger=none",
+    "embedding.enabled=false",
+    "probe.inverse_l2_grid=[1.0]",
+]
 
 
 def train_cli(repo_root: Path, cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "HYDRA_FULL_ERROR"}  # what a user sees
-    return subprocess.run([sys.executable, str(repo_root / "scripts" / "train.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(repo_root / "scripts" / "train.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.mark.parametrize("group, name", [("model", "vicreg"), ("data", "mnist")])
@@ -47,8 +61,17 @@ def test_multirun_sweep_shares_one_sweep_id(repo_root: Path, tmp_path: Path) -> 
 @pytest.mark.slow
 def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
-    result = train_cli(repo_root, tmp_path, "-m", "hydra/launcher=submitit_local", "seed=0,1", *TINY,
-                       f"hydra.sweep.dir={sweep}", "hydra.launcher.timeout_min=10", timeout=600)
+    result = train_cli(
+        repo_root,
+        tmp_path,
+        "-m",
+        "hydra/launcher=submitit_local",
+        "seed=0,1",
+        *TINY,
+        f"hydra.sweep.dir={sweep}",
+        "hydra.launcher.timeout_min=10",
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = [json.loads(p.read_text()) for p in sorted(sweep.glob("*/metrics.json"))]
     assert [m["seed"] for m in metrics] == [0, 1] and len({m["sweep_id"] for m in metrics}) == 1
@@ -78,4 +101,6 @@ def test_experiment_grids(conf_dir: Path) -> None:
         assert (params.jitter, params.noise, params.model) == ("0.0,0.2,0.5", "0.2,0.5,0.9", "ca,cp,supervised")
     assert quick.trainer.accelerator == "cpu" and quick.data.source == "dsprites"
     assert paper.n_samples == 100_000 and paper.trainer.accelerator == "gpu"
-    assert paper.hydra.sweeper.params.data == "dsprites,shapes3d" and len(paper.hydra.sweeper.params.seed.split(",")) >= 5
+    assert (
+        paper.hydra.sweeper.params.data == "dsprites,shapes3d" and len(paper.hydra.sweeper.params.seed.split(",")) >= 5
+    )

@@ -12,8 +12,16 @@ from omegaconf import DictConfig
 
 from alignpredict.train import run
 
-TINY = ["data=dsprites", "trainer=cpu", "n_samples=200", "batch_size=32", "max_epochs=1", "logger=none",
-        "embedding.enabled=false", "probe.inverse_l2_grid=[1.0]"]
+TINY = [
+    "data=dsprites",
+    "trainer=cpu",
+    "n_samples=200",
+    "batch_size=32",
+    "max_epochs=1",
+    "logger=none",
+    "embedding.enabled=false",
+    "probe.inverse_l2_grid=[1.0]",
+]
 
 
 def tiny_config(conf_dir: Path, out_dir: Path, *overrides: str) -> DictConfig:
@@ -65,7 +73,8 @@ def test_wandb_offline_run_is_written_and_closed(conf_dir: Path, tmp_path: Path,
     monkeypatch.setattr(wandb, "init", recording_init)
     run(tiny_config(conf_dir, tmp_path, "logger=wandb", "model=supervised", "sweep_id=test-sweep", "jitter=0.2"))
     assert [(c["group"], c["job_type"], c["name"]) for c in init_calls] == [
-        ("test-sweep", "supervised", "supervised-jit0.2-noise0.5-s0")]
+        ("test-sweep", "supervised", "supervised-jit0.2-noise0.5-s0")
+    ]
     run_dirs = list((tmp_path / "wandb").glob("offline-run-*"))
     assert len(run_dirs) == 1 and list(run_dirs[0].glob("run-*.wandb"))
     assert wandb.run is None  # finished, so a next multirun job gets its own run
@@ -80,8 +89,16 @@ def test_unknown_probe_method_is_refused(conf_dir: Path, tmp_path: Path) -> None
 def test_run_embeds_its_own_held_out_split(conf_dir: Path, tmp_path: Path) -> None:
     import numpy as np
 
-    metrics = run(tiny_config(conf_dir, tmp_path, "n_samples=600", "embedding.enabled=true", "probe.method=paper",
-                              "probe.paper_sizes=[20,60]"))
+    metrics = run(
+        tiny_config(
+            conf_dir,
+            tmp_path,
+            "n_samples=600",
+            "embedding.enabled=true",
+            "probe.method=paper",
+            "probe.paper_sizes=[20,60]",
+        )
+    )
     assert {"probe_acc_n20", "probe_acc_n60"} <= set(metrics) and metrics["probe_acc"] == metrics["probe_acc_n60"]
     with np.load(tmp_path / "embedding.npz") as saved:
         assert saved["embedding"].shape == (metrics["n_probe_test"], 2)

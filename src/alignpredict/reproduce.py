@@ -35,23 +35,38 @@ def diagnose_commands(python: str, out: Path, args: list[str]) -> list[Command]:
 
     data = out / "example_data"
     write_example(data)
-    return [[python, _script("diagnose.py"), f"x={data / 'x.npy'}", f"y={data / 'y.npy'}",
-             f"labels={data / 'labels.npy'}", f"hydra.run.dir={out}", *args]]
+    return [
+        [
+            python,
+            _script("diagnose.py"),
+            f"x={data / 'x.npy'}",
+            f"y={data / 'y.npy'}",
+            f"labels={data / 'labels.npy'}",
+            f"hydra.run.dir={out}",
+            *args,
+        ]
+    ]
 
 
 def synthetic_commands(python: str, out: Path, args: list[str]) -> list[Command]:
-    return [[python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
-            [python, _script("plot.py"), f"sweep_dir={out}", f"out_dir={out / 'figures'}"]]
+    return [
+        [python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
+        [python, _script("plot.py"), f"sweep_dir={out}", f"out_dir={out / 'figures'}"],
+    ]
 
 
 def captions_commands(python: str, out: Path, args: list[str]) -> list[Command]:
-    return [[python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
-            [python, _script("plot_captions.py"), f"sweep_dir={out}", f"out_dir={out / 'figures'}"]]
+    return [
+        [python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
+        [python, _script("plot_captions.py"), f"sweep_dir={out}", f"out_dir={out / 'figures'}"],
+    ]
 
 
 def astro_commands(python: str, out: Path, args: list[str]) -> list[Command]:
-    return [[python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
-            [python, _script("astro_table.py"), f"sweep_dir={out}", f"out_dir={out / 'table'}"]]
+    return [
+        [python, _script("train.py"), "-m", f"hydra.sweep.dir={out}", *args],
+        [python, _script("astro_table.py"), f"sweep_dir={out}", f"out_dir={out / 'table'}"],
+    ]
 
 
 STAGES: dict[str, Callable[[str, Path, list[str]], list[Command]]] = {
@@ -64,8 +79,14 @@ STAGES: dict[str, Callable[[str, Path, list[str]], list[Command]]] = {
 
 # stage -> files (relative to the stage folder) copied to docs/figures as <stage>_<file name>
 PUBLISHED: dict[str, list[str]] = {
-    "theory": ["phase_diagram.png", "phase_diagram_sweep.gif", "e4_nu_sweep.png", "e5_prediction.png",
-               "e6_joint_lambda.png", "e7_partial_recovery.png"],
+    "theory": [
+        "phase_diagram.png",
+        "phase_diagram_sweep.gif",
+        "e4_nu_sweep.png",
+        "e5_prediction.png",
+        "e6_joint_lambda.png",
+        "e7_partial_recovery.png",
+    ],
     "diagnose": ["diagnostics.png"],
     "synthetic": ["figures/accuracy_vs_nu.png", "figures/umap_strip.png"],
     "captions": ["figures/top1_vs_style.png"],

@@ -27,7 +27,18 @@ from alignpredict.theory.regimes import REGIMES
 from alignpredict.theory.validation import measured_thresholds, model_at, nu_thresholds, run_suite, summarise
 from alignpredict.utils.io import atomic_path, write_json
 
-CSV_COLUMNS = ["panel", "kappa", "nu", "gamma_x", "gamma_y", "gamma_tilde_x", "gamma_tilde_y", "delta_ca", "delta_cp", "regime"]
+CSV_COLUMNS = [
+    "panel",
+    "kappa",
+    "nu",
+    "gamma_x",
+    "gamma_y",
+    "gamma_tilde_x",
+    "gamma_tilde_y",
+    "delta_ca",
+    "delta_cp",
+    "regime",
+]
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -49,12 +60,20 @@ def panel_grid(pd_cfg: DictConfig, panel: DictConfig, resolution: int) -> PhaseG
 def grid_rows(name: str, grid: PhaseGrid) -> pd.DataFrame:
     """One CSV row per grid point of one panel."""
     kappa, nu = np.meshgrid(grid.kappa, grid.nu)
-    return pd.DataFrame({
-        "panel": name, "kappa": kappa.ravel(), "nu": nu.ravel(), "gamma_x": grid.gamma_x, "gamma_y": grid.gamma_y,
-        "gamma_tilde_x": grid.gamma_tilde_x, "gamma_tilde_y": grid.gamma_tilde_y,
-        "delta_ca": grid.delta_ca.ravel(), "delta_cp": grid.delta_cp.ravel(),
-        "regime": np.asarray(REGIMES)[grid.regime.ravel()],
-    })[CSV_COLUMNS]
+    return pd.DataFrame(
+        {
+            "panel": name,
+            "kappa": kappa.ravel(),
+            "nu": nu.ravel(),
+            "gamma_x": grid.gamma_x,
+            "gamma_y": grid.gamma_y,
+            "gamma_tilde_x": grid.gamma_tilde_x,
+            "gamma_tilde_y": grid.gamma_tilde_y,
+            "delta_ca": grid.delta_ca.ravel(),
+            "delta_cp": grid.delta_cp.ravel(),
+            "regime": np.asarray(REGIMES)[grid.regime.ravel()],
+        }
+    )[CSV_COLUMNS]
 
 
 def make_phase_diagram(cfg: DictConfig, out: Path) -> None:
@@ -62,8 +81,14 @@ def make_phase_diagram(cfg: DictConfig, out: Path) -> None:
     names = list(pd_cfg.panels)
     grids = [panel_grid(pd_cfg, pd_cfg.panels[name], pd_cfg.image_resolution) for name in names]
     titles = [pd_cfg.panels[name].title for name in names]
-    plot_phase_diagram(grids, titles, [out / "phase_diagram.png", out / "phase_diagram.pdf"],
-                       pd_cfg.figure.width, pd_cfg.figure.height, pd_cfg.figure.dpi)
+    plot_phase_diagram(
+        grids,
+        titles,
+        [out / "phase_diagram.png", out / "phase_diagram.pdf"],
+        pd_cfg.figure.width,
+        pd_cfg.figure.height,
+        pd_cfg.figure.dpi,
+    )
     rows = [grid_rows(name, panel_grid(pd_cfg, pd_cfg.panels[name], pd_cfg.csv_resolution)) for name in names]
     write_csv(pd.concat(rows, ignore_index=True), out / "phase_diagram.csv")
 
@@ -74,7 +99,9 @@ def make_gif(cfg: DictConfig, out: Path) -> None:
     nu = np.linspace(0.0, pd_cfg.nu_max, gif.resolution)
     gamma_y = out_and_back(gif.gamma_y.start, gif.gamma_y.turn, gif.frames)
     gamma_tilde_y = out_and_back(gif.gamma_tilde_y.start, gif.gamma_tilde_y.turn, gif.frames)
-    grids = [homogeneous_grid(kappa, nu, gif.gamma_x, gy, gty, gif.gamma_tilde_x) for gy, gty in zip(gamma_y, gamma_tilde_y)]
+    grids = [
+        homogeneous_grid(kappa, nu, gif.gamma_x, gy, gty, gif.gamma_tilde_x) for gy, gty in zip(gamma_y, gamma_tilde_y)
+    ]
     titles = [f"Target noise and nuisance variance move together\n{panel_subtitle(g)}" for g in grids]
     write_phase_gif(grids, titles, out / "phase_diagram_sweep.gif", gif.fps, gif.hold, gif.dpi)
 
@@ -101,8 +128,12 @@ def make_infonce(cfg: DictConfig, out: Path) -> dict[str, Any]:
     thresholds = nu_thresholds(model_at(study["model"], nu=0.0))
     plot_infonce(summary, thresholds, out / "infonce_vs_ca.png")
     failures = first_failures(summary, study["failure_level"])
-    result = {"level": study["failure_level"], "first_failing_nu": failures,
-              "theory_nu_ca": thresholds[0], "theory_nu_cp": thresholds[1]}
+    result = {
+        "level": study["failure_level"],
+        "first_failing_nu": failures,
+        "theory_nu_ca": thresholds[0],
+        "theory_nu_cp": thresholds[1],
+    }
     write_json(out / "infonce_first_failure.json", result)
     return {"infonce": result}
 
@@ -111,8 +142,12 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     """Write every enabled output into the output dir; returns the headline numbers and per-part seconds."""
     out = output_dir(cfg)
     out.mkdir(parents=True, exist_ok=True)
-    parts = [("phase_diagram", True, make_phase_diagram), ("gif", cfg.gif.enabled, make_gif),
-             ("validation", cfg.validation.enabled, make_validation), ("infonce", cfg.infonce.enabled, make_infonce)]
+    parts = [
+        ("phase_diagram", True, make_phase_diagram),
+        ("gif", cfg.gif.enabled, make_gif),
+        ("validation", cfg.validation.enabled, make_validation),
+        ("infonce", cfg.infonce.enabled, make_infonce),
+    ]
     summary: dict[str, Any] = {"seconds": {}}
     for name, enabled, part in parts:
         if not enabled:

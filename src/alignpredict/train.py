@@ -41,8 +41,9 @@ class FitThroughput(pl.Callback):
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.started = time.perf_counter()
 
-    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any,
-                           batch_idx: int) -> None:
+    def on_train_batch_end(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
+    ) -> None:
         self.items += int(batch["label"].shape[0])
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
@@ -70,8 +71,10 @@ def job_devices(cfg: DictConfig) -> Any:
         return cfg.trainer.devices
     n_gpus = torch.cuda.device_count()
     if n_gpus == 0:
-        raise ValueError("spread_jobs_over_gpus=true but no GPU is visible; use launcher=joblib on a GPU machine "
-                         "or set spread_jobs_over_gpus=false")
+        raise ValueError(
+            "spread_jobs_over_gpus=true but no GPU is visible; use launcher=joblib on a GPU machine "
+            "or set spread_jobs_over_gpus=false"
+        )
     job_num = HydraConfig.get().job.num if HydraConfig.initialized() else 0
     return [int(job_num) % n_gpus]
 
@@ -110,17 +113,33 @@ def probe_metrics(cfg: DictConfig, splits: dict[str, FeatureSet], num_classes: i
     """probe_acc (top-1 on probe_test) from the configured probe, plus that probe's details."""
     probe_cfg = cfg.probe
     if probe_cfg.method == "logistic":
-        result = logistic_probe(*(splits[name] for name in PROBE_SPLITS),
-                                inverse_l2_grid=list(probe_cfg.inverse_l2_grid), max_iter=probe_cfg.max_iter)
-        return {"probe_acc": result.test_acc, "probe_val_acc": result.val_acc,
-                "probe_inverse_l2": result.inverse_l2, "probe_converged": result.converged}
+        result = logistic_probe(
+            *(splits[name] for name in PROBE_SPLITS),
+            inverse_l2_grid=list(probe_cfg.inverse_l2_grid),
+            max_iter=probe_cfg.max_iter,
+        )
+        return {
+            "probe_acc": result.test_acc,
+            "probe_val_acc": result.val_acc,
+            "probe_inverse_l2": result.inverse_l2,
+            "probe_converged": result.converged,
+        }
     if probe_cfg.method == "paper":
-        by_size = paper_probe(splits["probe_train"], splits["probe_test"], num_classes,
-                              sizes=list(probe_cfg.paper_sizes), steps=probe_cfg.paper_steps,
-                              lr=probe_cfg.paper_lr, seed=int(cfg.seed))
+        by_size = paper_probe(
+            splits["probe_train"],
+            splits["probe_test"],
+            num_classes,
+            sizes=list(probe_cfg.paper_sizes),
+            steps=probe_cfg.paper_steps,
+            lr=probe_cfg.paper_lr,
+            seed=int(cfg.seed),
+        )
         largest = max(by_size)
-        return {"probe_acc": by_size[largest], "probe_size": largest,
-                **{f"probe_acc_n{size}": acc for size, acc in by_size.items()}}
+        return {
+            "probe_acc": by_size[largest],
+            "probe_size": largest,
+            **{f"probe_acc_n{size}": acc for size, acc in by_size.items()},
+        }
     raise ValueError(f"unknown probe.method {probe_cfg.method!r}; choose one of {', '.join(PROBE_METHODS)}")
 
 
@@ -136,8 +155,9 @@ def dataset_name(cfg: DictConfig, facts: dict[str, Any]) -> str:
     return str(cfg.data.get("source") or facts.get("source") or cfg.data._target_.rsplit(".", 1)[-1])
 
 
-def fit(cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule,
-        logger: Any) -> tuple[pl.Trainer, FitThroughput]:
+def fit(
+    cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule, logger: Any
+) -> tuple[pl.Trainer, FitThroughput]:
     """Train (resuming from `ckpt_path` when set), then load the best-val-loss weights back into `module`."""
     throughput = FitThroughput()
     callbacks = [instantiate(callback) for callback in cfg.callbacks.values()] + [throughput]
@@ -148,8 +168,9 @@ def fit(cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDat
     return trainer, throughput
 
 
-def run_record(cfg: DictConfig, trainer: pl.Trainer, throughput: FitThroughput, facts: dict[str, Any],
-               run_sweep_id: str) -> dict[str, Any]:
+def run_record(
+    cfg: DictConfig, trainer: pl.Trainer, throughput: FitThroughput, facts: dict[str, Any], run_sweep_id: str
+) -> dict[str, Any]:
     """The flat facts of one run for metrics.json: data facts, knobs, training outcome, throughput."""
     best = trainer.checkpoint_callback
     return {
@@ -187,27 +208,54 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     pl.seed_everything(int(cfg.seed), workers=True)
     datamodule = instantiate(cfg.data)
     datamodule.setup("fit")  # class count and caption vocabulary are known only once the data is built
-    module = instantiate(cfg.model, x_shape=datamodule.x_shape, y_shape=datamodule.y_shape,
-                         num_classes=datamodule.num_classes, **vocabulary(datamodule))
+    module = instantiate(
+        cfg.model,
+        x_shape=datamodule.x_shape,
+        y_shape=datamodule.y_shape,
+        num_classes=datamodule.num_classes,
+        **vocabulary(datamodule),
+    )
     try:
         logger = build_logger(cfg, out_dir, run_sweep_id)
         trainer, throughput = fit(cfg, module, datamodule, logger)
         metrics = run_record(cfg, trainer, throughput, dict(datamodule.describe()), run_sweep_id)
         if cfg.probe.method == "astro":  # several regression/class targets, the paper's astro representations
-            metrics.update(astro_probe_metrics(module, datamodule, list(cfg.probe.tasks), cfg.probe.baselines,
-                                               cfg.probe.min_train_labels, cfg.probe.min_test_labels,
-                                               cfg.probe.batch_size, bool(cfg.probe.get("tuned", False))))
+            metrics.update(
+                astro_probe_metrics(
+                    module,
+                    datamodule,
+                    list(cfg.probe.tasks),
+                    cfg.probe.baselines,
+                    cfg.probe.min_train_labels,
+                    cfg.probe.min_test_labels,
+                    cfg.probe.batch_size,
+                    bool(cfg.probe.get("tuned", False)),
+                )
+            )
         else:
-            splits = {name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
-                      for name in PROBE_SPLITS}
+            splits = {
+                name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
+                for name in PROBE_SPLITS
+            }
             metrics.update(probe_metrics(cfg, splits, datamodule.num_classes))
         if cfg.embedding.enabled and cfg.probe.method != "astro":
-            embed_umap(splits["probe_test"], out_dir, seed=int(cfg.seed), max_points=cfg.embedding.max_points,
-                       n_neighbors=cfg.embedding.n_neighbors, min_dist=cfg.embedding.min_dist,
-                       title=f"{cfg.model.objective}, jitter {cfg.jitter}, noise {cfg.noise}")
+            embed_umap(
+                splits["probe_test"],
+                out_dir,
+                seed=int(cfg.seed),
+                max_points=cfg.embedding.max_points,
+                n_neighbors=cfg.embedding.n_neighbors,
+                min_dist=cfg.embedding.min_dist,
+                title=f"{cfg.model.objective}, jitter {cfg.jitter}, noise {cfg.noise}",
+            )
         if logger:
-            logger.log_metrics({f"final/{key}": value for key, value in metrics.items()
-                                if isinstance(value, (int, float)) and not isinstance(value, bool)})
+            logger.log_metrics(
+                {
+                    f"final/{key}": value
+                    for key, value in metrics.items()
+                    if isinstance(value, (int, float)) and not isinstance(value, bool)
+                }
+            )
         write_text(out_dir / "config.yaml", resolved)
         write_json(out_dir / "metrics.json", metrics)
         return metrics

@@ -8,8 +8,9 @@ splits are disjoint, contiguous index ranges that together use exactly `n_sample
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import pytorch_lightning as pl
 import torch
@@ -20,7 +21,11 @@ from alignpredict.data.stereo import StereoConfig, Templates, make_pairs, pair_s
 
 SPLITS: tuple[str, ...] = ("ssl_train", "ssl_val", "probe_train", "probe_val", "probe_test")
 DEFAULT_SPLIT_FRACTIONS: dict[str, float] = {
-    "ssl_train": 0.7, "ssl_val": 0.1, "probe_train": 0.1, "probe_val": 0.05, "probe_test": 0.05,
+    "ssl_train": 0.7,
+    "ssl_val": 0.1,
+    "probe_train": 0.1,
+    "probe_val": 0.05,
+    "probe_test": 0.05,
 }
 STAT_SAMPLES = 4096  # items used by describe() for the empirical correlation and frame statistics
 
@@ -37,10 +42,20 @@ class TemplateSource:
 
 
 SOURCES: dict[str, TemplateSource] = {
-    "dsprites": TemplateSource(len(dsprites.SHAPE_NAMES), dsprites.CHANNELS, dsprites.IMAGE_SIZE,
-                               dsprites.load_dsprites_templates, dsprites.render_dsprites_templates),
-    "shapes3d": TemplateSource(len(shapes3d.SHAPE_NAMES), shapes3d.CHANNELS, shapes3d.IMAGE_SIZE,
-                               shapes3d.load_shapes3d_templates, shapes3d.render_shapes3d_templates),
+    "dsprites": TemplateSource(
+        len(dsprites.SHAPE_NAMES),
+        dsprites.CHANNELS,
+        dsprites.IMAGE_SIZE,
+        dsprites.load_dsprites_templates,
+        dsprites.render_dsprites_templates,
+    ),
+    "shapes3d": TemplateSource(
+        len(shapes3d.SHAPE_NAMES),
+        shapes3d.CHANNELS,
+        shapes3d.IMAGE_SIZE,
+        shapes3d.load_shapes3d_templates,
+        shapes3d.render_shapes3d_templates,
+    ),
 }
 
 
@@ -86,9 +101,15 @@ class StereoDataModule(pl.LightningDataModule):
         if not (isinstance(batch_size, int) and batch_size > 0):
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.source = source
-        self.config = StereoConfig(jitter=float(jitter), noise_y=float(noise_y), noise_x=float(noise_x),
-                                   rotation=None if rotation is None else float(rotation),
-                                   baseline=float(baseline), pos_range=float(pos_range), seed=seed)
+        self.config = StereoConfig(
+            jitter=float(jitter),
+            noise_y=float(noise_y),
+            noise_x=float(noise_x),
+            rotation=None if rotation is None else float(rotation),
+            baseline=float(baseline),
+            pos_range=float(pos_range),
+            seed=seed,
+        )
         self.n_samples = n_samples
         self.batch_size = batch_size
         self.num_workers = num_workers
@@ -137,9 +158,15 @@ class StereoDataModule(pl.LightningDataModule):
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         generator = torch.Generator().manual_seed(self.config.seed) if shuffle else None
-        return DataLoader(self.split_indices(split), batch_size=self.batch_size, shuffle=shuffle,
-                          generator=generator, drop_last=shuffle and self.split_size(split) > self.batch_size,
-                          num_workers=self.num_workers, persistent_workers=self.num_workers > 0)
+        return DataLoader(
+            self.split_indices(split),
+            batch_size=self.batch_size,
+            shuffle=shuffle,
+            generator=generator,
+            drop_last=shuffle and self.split_size(split) > self.batch_size,
+            num_workers=self.num_workers,
+            persistent_workers=self.num_workers > 0,
+        )
 
     def train_dataloader(self) -> DataLoader:
         """SSL-train index batches, reshuffled every epoch from a seeded generator (full batches only)."""
@@ -159,7 +186,7 @@ class StereoDataModule(pl.LightningDataModule):
         indices = self.split_indices(split, device)
         step = batch_size or self.batch_size
         for start in range(0, len(indices), step):
-            yield self.make_batch(indices[start:start + step])
+            yield self.make_batch(indices[start : start + step])
 
     def describe(self) -> dict[str, float | int | str]:
         """Flat facts for metrics.json: the knobs, nominal vs actual nuisance alignment, frame clipping, splits."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO
 
 import numpy as np
 import torch
@@ -48,8 +49,10 @@ def _npy_rows(member: IO[bytes], rows: Sequence[int], key: str) -> tuple[np.ndar
     if fortran_order or dtype.hasobject or len(shape) == 0:
         raise ValueError(f"npz member '{key}' must be a C-ordered numeric array, got dtype {dtype}, shape {shape}")
     if max(rows) >= shape[0]:
-        raise ValueError(f"npz member '{key}' has {shape[0]} rows but row {max(rows)} is needed; is this the "
-                         "full dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz?")
+        raise ValueError(
+            f"npz member '{key}' has {shape[0]} rows but row {max(rows)} is needed; is this the "
+            "full dsprites_ndarray_co1sh3sc6or40x32y32_64x64.npz?"
+        )
     row_shape = tuple(shape[1:])
     row_bytes = int(np.prod(row_shape, dtype=np.int64)) * dtype.itemsize
     data_start = member.tell()
@@ -73,29 +76,36 @@ def load_dsprites_templates(path: str | Path, indices: Sequence[int] = CANONICAL
     """
     path = Path(path).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"dSprites file not found: {path}. Download dsprites_ndarray_co1sh3sc6or40x32y32_"
-                                "64x64.npz from github.com/deepmind/dsprites-dataset, or set template_path=null "
-                                "for procedural templates")
+        raise FileNotFoundError(
+            f"dSprites file not found: {path}. Download dsprites_ndarray_co1sh3sc6or40x32y32_"
+            "64x64.npz from github.com/deepmind/dsprites-dataset, or set template_path=null "
+            "for procedural templates"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = {Path(name).stem: name for name in archive.namelist()}
             missing = {"imgs", "latents_classes"} - members.keys()
             if missing:
-                raise ValueError(f"{path} is not the dSprites npz: keys {sorted(missing)} missing "
-                                 f"(found {sorted(members)})")
+                raise ValueError(
+                    f"{path} is not the dSprites npz: keys {sorted(missing)} missing (found {sorted(members)})"
+                )
             with archive.open(members["latents_classes"]) as member:
                 classes, _ = _npy_rows(member, indices, "latents_classes")
             with archive.open(members["imgs"]) as member:
                 images, images_shape = _npy_rows(member, indices, "imgs")
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise ValueError(f"{path} is not a readable npz file ({error}); re-download the official dSprites npz "
-                         "or set template_path=null for procedural templates") from None
+        raise ValueError(
+            f"{path} is not a readable npz file ({error}); re-download the official dSprites npz "
+            "or set template_path=null for procedural templates"
+        ) from None
     if images_shape[1:] != (IMAGE_SIZE, IMAGE_SIZE):
         raise ValueError(f"{path}: imgs must have shape (N, 64, 64), got {images_shape}")
     if not np.array_equal(classes, CANONICAL_CLASSES):
-        raise ValueError(f"{path}: latents_classes at rows {list(indices)} are {classes.tolist()}, expected "
-                         f"{CANONICAL_CLASSES.tolist()} (color, shape, scale, orientation, posX, posY); "
-                         "the file is not the official dSprites layout")
+        raise ValueError(
+            f"{path}: latents_classes at rows {list(indices)} are {classes.tolist()}, expected "
+            f"{CANONICAL_CLASSES.tolist()} (color, shape, scale, orientation, posX, posY); "
+            "the file is not the official dSprites layout"
+        )
     if not np.isin(images, (0, 1)).all():
         raise ValueError(f"{path}: dSprites imgs must be binary 0/1, found values {np.unique(images)[:8]}")
     templates = torch.from_numpy(images.astype(np.float32)).unsqueeze(1)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import colorsys
 import functools
 import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -26,10 +26,12 @@ FACTOR_NAMES: tuple[str, ...] = ("floor_hue", "wall_hue", "object_hue", "scale",
 LATENT_BASES = np.array([48000, 4800, 480, 60, 15, 1])
 CANONICAL_SCALE = 1.25
 CANONICAL_ORIENTATION_DEG = -30.0
-CANONICAL_LABELS = np.array([[0.0, 0.0, 0.0, CANONICAL_SCALE, shape, CANONICAL_ORIENTATION_DEG]
-                             for shape in range(len(SHAPE_NAMES))])
-CANONICAL_INDICES: tuple[int, ...] = tuple(int(i) for i in np.array(
-    [[0, 0, 0, 7, shape, 0] for shape in range(len(SHAPE_NAMES))]) @ LATENT_BASES)
+CANONICAL_LABELS = np.array(
+    [[0.0, 0.0, 0.0, CANONICAL_SCALE, shape, CANONICAL_ORIENTATION_DEG] for shape in range(len(SHAPE_NAMES))]
+)
+CANONICAL_INDICES: tuple[int, ...] = tuple(
+    int(i) for i in np.array([[0, 0, 0, 7, shape, 0] for shape in range(len(SHAPE_NAMES))]) @ LATENT_BASES
+)
 
 # Scene, in world units with z up; the object stands on the floor at the origin.
 OBJECT_HALF_SIZE_PER_SCALE = 0.45
@@ -57,33 +59,42 @@ def load_shapes3d_templates(path: str | Path, indices: Sequence[int] = CANONICAL
 
     path = Path(path).expanduser()
     if not path.is_file():
-        raise FileNotFoundError(f"3DShapes file not found: {path}. Download 3dshapes.h5 from the "
-                                "3d-shapes Google storage bucket, or set template_path=null for procedural templates")
+        raise FileNotFoundError(
+            f"3DShapes file not found: {path}. Download 3dshapes.h5 from the "
+            "3d-shapes Google storage bucket, or set template_path=null for procedural templates"
+        )
     rows = sorted(set(indices))
     try:
         with h5py.File(path, "r") as handle:
             missing = {"images", "labels"} - set(handle.keys())
             if missing:
-                raise ValueError(f"{path} is not 3dshapes.h5: datasets {sorted(missing)} missing "
-                                 f"(found {sorted(handle.keys())})")
+                raise ValueError(
+                    f"{path} is not 3dshapes.h5: datasets {sorted(missing)} missing (found {sorted(handle.keys())})"
+                )
             images_ds, labels_ds = handle["images"], handle["labels"]
             if images_ds.ndim != 4 or images_ds.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE, CHANNELS):
                 raise ValueError(f"{path}: images must have shape (N, 64, 64, 3), got {images_ds.shape}")
             if labels_ds.ndim != 2 or labels_ds.shape[1] != len(FACTOR_NAMES):
                 raise ValueError(f"{path}: labels must have shape (N, 6), got {labels_ds.shape}")
             if rows[-1] >= images_ds.shape[0] or rows[-1] >= labels_ds.shape[0]:
-                raise ValueError(f"{path} has {images_ds.shape[0]} images but row {rows[-1]} is needed; "
-                                 "is this the full 3dshapes.h5?")
+                raise ValueError(
+                    f"{path} has {images_ds.shape[0]} images but row {rows[-1]} is needed; "
+                    "is this the full 3dshapes.h5?"
+                )
             by_row = dict(zip(rows, images_ds[rows]))
             labels_by_row = dict(zip(rows, labels_ds[rows]))
     except OSError as error:
-        raise ValueError(f"{path} is not a readable HDF5 file ({error}); re-download 3dshapes.h5 or set "
-                         "template_path=null for procedural templates") from None
+        raise ValueError(
+            f"{path} is not a readable HDF5 file ({error}); re-download 3dshapes.h5 or set "
+            "template_path=null for procedural templates"
+        ) from None
     images = np.stack([by_row[row] for row in indices])
     labels = np.stack([labels_by_row[row] for row in indices])
     if not np.allclose(labels, CANONICAL_LABELS, atol=1e-6):
-        raise ValueError(f"{path}: labels at rows {list(indices)} are {labels.tolist()}, expected "
-                         f"{CANONICAL_LABELS.tolist()} ({', '.join(FACTOR_NAMES)}); not the official layout")
+        raise ValueError(
+            f"{path}: labels at rows {list(indices)} are {labels.tolist()}, expected "
+            f"{CANONICAL_LABELS.tolist()} ({', '.join(FACTOR_NAMES)}); not the official layout"
+        )
     if images.dtype != np.uint8:
         raise ValueError(f"{path}: images must be uint8, got {images.dtype}")
     templates = torch.from_numpy(images.astype(np.float32) / 255.0).permute(0, 3, 1, 2).contiguous()
@@ -141,8 +152,9 @@ def _camera_rays(azimuth_deg: float) -> tuple[np.ndarray, np.ndarray]:
     return origin, directions / np.linalg.norm(directions, axis=-1, keepdims=True)
 
 
-def _march(distance: Callable[[np.ndarray], np.ndarray], origin: np.ndarray, directions: np.ndarray,
-           far: np.ndarray) -> np.ndarray:
+def _march(
+    distance: Callable[[np.ndarray], np.ndarray], origin: np.ndarray, directions: np.ndarray, far: np.ndarray
+) -> np.ndarray:
     """Sphere tracing: the ray length to the object surface, or +inf where it is missed before `far`."""
     t = np.zeros(directions.shape[:-1])
     hit = np.zeros(directions.shape[:-1], dtype=bool)
@@ -166,9 +178,14 @@ def _plane_hit(origin: np.ndarray, directions: np.ndarray, axis: int, level: flo
     return np.where((t > 0) & (directions[..., axis] * facing < 0), t, np.inf)
 
 
-def render_scene(shape: str, scale: float = CANONICAL_SCALE, azimuth_deg: float = CANONICAL_ORIENTATION_DEG,
-                 floor_hue: float = 0.0, wall_hue: float = 0.0,
-                 object_hue: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def render_scene(
+    shape: str,
+    scale: float = CANONICAL_SCALE,
+    azimuth_deg: float = CANONICAL_ORIENTATION_DEG,
+    floor_hue: float = 0.0,
+    wall_hue: float = 0.0,
+    object_hue: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """One 64x64 render: (rgb (64, 64, 3) in [0, 1] quantised to 1/255, object coverage (64, 64) in [0, 1])."""
     origin, directions = _camera_rays(azimuth_deg)
     floor_t = _plane_hit(origin, directions, axis=2, level=0.0, facing=1.0)
@@ -178,8 +195,11 @@ def render_scene(shape: str, scale: float = CANONICAL_SCALE, azimuth_deg: float 
     nearest = np.argmin(np.stack((floor_t, wall_t, object_t)), axis=0)  # 0 floor, 1 wall, 2 object
     t = np.min(np.stack((floor_t, wall_t, object_t)), axis=0)
     points = origin + np.where(np.isfinite(t), t, 0.0)[..., None] * directions
-    normals = np.where((nearest == 2)[..., None], _normals(distance, points),
-                       np.where((nearest == 0)[..., None], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]))
+    normals = np.where(
+        (nearest == 2)[..., None],
+        _normals(distance, points),
+        np.where((nearest == 0)[..., None], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]),
+    )
     shading = AMBIENT + DIFFUSE * np.clip(normals @ LIGHT_DIRECTION, 0.0, None)
     base = np.array([colorsys.hsv_to_rgb(hue, SATURATION, 1.0) for hue in (floor_hue, wall_hue, object_hue)])
     rgb = np.where(np.isfinite(t)[..., None], base[nearest] * shading[..., None], 0.0)

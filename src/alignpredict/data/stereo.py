@@ -59,8 +59,9 @@ class StereoConfig:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.jitter) and self.jitter >= 0):
-            raise ValueError(f"jitter must be a finite number >= 0 (it is the std of the per-view offset), "
-                             f"got {self.jitter}")
+            raise ValueError(
+                f"jitter must be a finite number >= 0 (it is the std of the per-view offset), got {self.jitter}"
+            )
         for name in ("noise_x", "noise_y"):
             value = getattr(self, name)
             if not (math.isfinite(value) and 0.0 <= value <= 1.0):
@@ -110,16 +111,21 @@ def draw_latents(config: StereoConfig, indices: torch.Tensor, num_classes: int) 
 def warp(images: torch.Tensor, translation: torch.Tensor, angle: torch.Tensor) -> torch.Tensor:
     """Move each image's content by R(angle) @ translation (normalised units): sample at R(-angle) @ out - t."""
     cos, sin = torch.cos(angle), torch.sin(angle)
-    theta = torch.stack((torch.stack((cos, sin, -translation[:, 0]), dim=-1),
-                         torch.stack((-sin, cos, -translation[:, 1]), dim=-1)), dim=1)
+    theta = torch.stack(
+        (torch.stack((cos, sin, -translation[:, 0]), dim=-1), torch.stack((-sin, cos, -translation[:, 1]), dim=-1)),
+        dim=1,
+    )
     grid = F.affine_grid(theta.to(images.dtype), list(images.shape), align_corners=False)
     return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
 def warp_views(images: torch.Tensor, latents: PairLatents) -> tuple[torch.Tensor, torch.Tensor]:
     """Both views of per-item images (B, ch, H, W) in one grid_sample call: (view x, view y)."""
-    both = warp(images.repeat(2, 1, 1, 1), latents.translation.transpose(0, 1).reshape(-1, 2),
-                latents.angle.transpose(0, 1).reshape(-1))
+    both = warp(
+        images.repeat(2, 1, 1, 1),
+        latents.translation.transpose(0, 1).reshape(-1, 2),
+        latents.angle.transpose(0, 1).reshape(-1),
+    )
     view_x, view_y = both.chunk(2)
     return view_x, view_y
 

@@ -64,10 +64,10 @@ def estimate_spectra(
     (direction noise, not measurement noise, is what blurs weak signal at large d / n) while every row is
     measured once. Each fold's components are paired with the first fold's (match_components) and their
     held-out statistics and label R^2 averaged; the nuisance floor is a cross-validated maximum
-    (_nuisance_floor), without the upward bias of the largest noisy value. Labels only decide which components are signal, through one family-wise
-    permutation gate over all three spectra (so labels unrelated to the features give no signal anywhere,
-    at level alpha); its null uses the first fold's scores, which is conservative for fold-averaged R^2 (an
-    average of K correlated R^2 spreads less under the null than one)."""
+    (_nuisance_floor), without the upward bias of the largest noisy value. Labels only decide which components
+    are signal, through one family-wise permutation gate over all three spectra (so labels unrelated to the
+    features give no signal anywhere, at level alpha); its null uses the first fold's scores, which is
+    conservative for fold-averaged R^2 (an average of K correlated R^2 spreads less under the null than one)."""
     n_folds = settings.cross_fit_folds
     sums = fold_sums(x, y, fold_assignment(x.shape[0], n_folds, rng), n_folds)
     everything = sum(sums[1:], sums[0])

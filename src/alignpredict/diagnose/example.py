@@ -15,8 +15,9 @@ from alignpredict.theory.regimes import classify_regime
 from alignpredict.theory.spectra import delta_ca, delta_cp
 from alignpredict.utils.io import atomic_path, write_json
 
-EXAMPLE_MODEL = SpikedModel(d=20, k=2, kappa=1.0, gamma_x=0.5, gamma_y=0.5, gamma_tilde_x=1.0,
-                            gamma_tilde_y=16.0, nu=0.4)
+EXAMPLE_MODEL = SpikedModel(
+    d=20, k=2, kappa=1.0, gamma_x=0.5, gamma_y=0.5, gamma_tilde_x=1.0, gamma_tilde_y=16.0, nu=0.4
+)
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:
@@ -36,9 +37,14 @@ def write_example(out_dir: str | Path, n: int = 5000, n_labelled: int = 600, see
     labels[labelled] = sample.signal[labelled]
     for name, array in (("x", sample.x), ("y", sample.y), ("labels", labels)):
         _save_npy(out / f"{name}.npy", array)
-    truth = {"delta_ca": delta_ca(EXAMPLE_MODEL), "delta_cp": delta_cp(EXAMPLE_MODEL),
-             "delta_cp_reverse": delta_cp(EXAMPLE_MODEL.swapped()),
-             "regime": classify_regime(delta_ca(EXAMPLE_MODEL), delta_cp(EXAMPLE_MODEL)), "n": n,
-             "n_labelled": n_labelled, "seed": seed}
+    truth = {
+        "delta_ca": delta_ca(EXAMPLE_MODEL),
+        "delta_cp": delta_cp(EXAMPLE_MODEL),
+        "delta_cp_reverse": delta_cp(EXAMPLE_MODEL.swapped()),
+        "regime": classify_regime(delta_ca(EXAMPLE_MODEL), delta_cp(EXAMPLE_MODEL)),
+        "n": n,
+        "n_labelled": n_labelled,
+        "seed": seed,
+    }
     write_json(out / "truth.json", truth)
     return truth

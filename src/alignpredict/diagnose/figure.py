@@ -21,15 +21,18 @@ def _delta_text(delta: float, interval: tuple[float, float] | None) -> str:
     return text if interval is None else f"{text} [{interval[0]:.3g}, {interval[1]:.3g}]"
 
 
-def draw_spectrum(axis, split, title: str, max_components: int = 50, r2_label: str = "cross-validated label R^2") -> None:
+def draw_spectrum(
+    axis, split, title: str, max_components: int = 50, r2_label: str = "cross-validated label R^2"
+) -> None:
     """One spectrum on `axis`: signal/nuisance bars and shading, nuisance floor, label R^2 on a twin axis."""
     shown = min(max_components, split.values.size)
     index = np.arange(1, shown + 1)
     signal = split.signal[:shown]
     colours = np.where(signal, SIGNAL_COLOUR, NUISANCE_COLOUR)
     for position, is_signal in zip(index, signal):
-        axis.axvspan(position - 0.5, position + 0.5, color=SIGNAL_COLOUR if is_signal else NUISANCE_COLOUR,
-                     alpha=0.08, lw=0)
+        axis.axvspan(
+            position - 0.5, position + 0.5, color=SIGNAL_COLOUR if is_signal else NUISANCE_COLOUR, alpha=0.08, lw=0
+        )
     axis.bar(index, split.values[:shown], color=colours, alpha=0.85, width=0.8)
     if np.isfinite(split.floor):
         axis.axhline(split.floor, ls="--", color="black", lw=1, label=f"nuisance floor {split.floor:.3g}")
@@ -43,9 +46,13 @@ def draw_spectrum(axis, split, title: str, max_components: int = 50, r2_label: s
     twin.set_ylabel(r2_label, color=R2_COLOUR)
     axis.set_title(title, fontsize=10)
     axis.legend(
-        handles=[Patch(color=SIGNAL_COLOUR, label="signal"), Patch(color=NUISANCE_COLOUR, label="nuisance"),
-                 *axis.get_legend_handles_labels()[0]],
-        fontsize=8, loc="upper right",
+        handles=[
+            Patch(color=SIGNAL_COLOUR, label="signal"),
+            Patch(color=NUISANCE_COLOUR, label="nuisance"),
+            *axis.get_legend_handles_labels()[0],
+        ],
+        fontsize=8,
+        loc="upper right",
     )
 
 
@@ -56,8 +63,10 @@ def diagnostics_figure(report: DiagnosticReport, max_components: int = 50) -> Fi
     interval_names = {"ca": "delta_ca", "cp_xy": "delta_cp", "cp_yx": "delta_cp_reverse"}
     for axis, name in zip(axes, SPECTRA):
         split = report.spectra[name]
-        title = (f"{SPECTRUM_TITLES[name]}: #signal {split.n_signal}\n"
-                 f"{_delta_text(split.delta, report.intervals.get(interval_names[name]))}")
+        title = (
+            f"{SPECTRUM_TITLES[name]}: #signal {split.n_signal}\n"
+            f"{_delta_text(split.delta, report.intervals.get(interval_names[name]))}"
+        )
         draw_spectrum(axis, split, title, max_components)
     figure.suptitle(f"Regime: {report.regime}  |  recommendation: {report.recommendation}", fontsize=11)
     return figure

@@ -17,9 +17,7 @@ def fold_assignment(n_rows: int, n_folds: int, rng: np.random.Generator) -> np.n
     return rng.permutation(np.arange(n_rows) % n_folds)
 
 
-def _residual_and_total(
-    scores: np.ndarray, targets: np.ndarray, folds: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _residual_and_total(scores: np.ndarray, targets: np.ndarray, folds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pooled out-of-fold SS_res (components x target columns) and SS_tot (target columns)."""
     residual = np.zeros((scores.shape[1], targets.shape[1]))
     total = np.zeros(targets.shape[1])

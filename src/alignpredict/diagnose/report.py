@@ -88,8 +88,10 @@ class DiagnosticReport:
             lines.append(
                 f"  Subsamples ({self.resamples.n_resamples} x {self.resamples.subsample_rows} rows): {shares}"
             )
-        lines.append(f"  {self.n_rows} paired rows, {self.n_labelled} labelled ({self.label_kind}), "
-                     f"PCA dims x {self.pca_dims[0]}, y {self.pca_dims[1]}")
+        lines.append(
+            f"  {self.n_rows} paired rows, {self.n_labelled} labelled ({self.label_kind}), "
+            f"PCA dims x {self.pca_dims[0]}, y {self.pca_dims[1]}"
+        )
         if self.message:
             lines.append(f"Note: {self.message}")
         return "\n".join(lines)

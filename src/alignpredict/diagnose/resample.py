@@ -73,9 +73,7 @@ def resample_deltas(
     for index in range(settings.n_resamples):
         subset, kept = _subsample(x.shape[0], label_rows, settings.resample_fraction, rng)
         rows = subset.size
-        splits = estimate_spectra(
-            x[subset], y[subset], np.arange(kept.size), targets[kept], settings, rng
-        )
+        splits = estimate_spectra(x[subset], y[subset], np.arange(kept.size), targets[kept], settings, rng)
         for spectrum, name in DELTA_NAMES.items():
             deltas[name][index] = splits[spectrum].delta
         regimes.append(classify_regime(deltas["delta_ca"][index], deltas["delta_cp"][index]))

@@ -99,8 +99,9 @@ def _quadratic(weights: np.ndarray, covariance: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->j", weights, covariance @ weights)
 
 
-def _one_sided_squares(weights: np.ndarray, s_source: np.ndarray, s_target: np.ndarray,
-                       s_target_source: np.ndarray, n_rows: int) -> np.ndarray:
+def _one_sided_squares(
+    weights: np.ndarray, s_source: np.ndarray, s_target: np.ndarray, s_target_source: np.ndarray, n_rows: int
+) -> np.ndarray:
     """||Cov(target, z_j)||^2 / var(z_j) for the score z_j = source . w_j, debiased (E||Cov-hat||^2 exceeds
     ||Cov||^2 by about tr(S_target) var(z) / n) and not clipped, so that averages over folds stay unbiased."""
     covariance = s_target_source @ weights

@@ -4,9 +4,9 @@ closed form: per cell, the true and estimated regime and CP direction."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -50,8 +50,14 @@ def is_clear(*deltas: float) -> bool:
 def validate_cell(grid: ValidationGrid, kappa: float, nu: float, gty: float, d: int, n: int, seed: int) -> dict:
     """One sample from the model, diagnosed with the latent signal s as labels on n_labelled rows."""
     model = SpikedModel(
-        d=d, k=grid.k, kappa=kappa, gamma_x=grid.gamma_x, gamma_y=grid.gamma_y,
-        gamma_tilde_x=grid.gamma_tilde_x, gamma_tilde_y=gty, nu=nu,
+        d=d,
+        k=grid.k,
+        kappa=kappa,
+        gamma_x=grid.gamma_x,
+        gamma_y=grid.gamma_y,
+        gamma_tilde_x=grid.gamma_tilde_x,
+        gamma_tilde_y=gty,
+        nu=nu,
     )
     sample = model.sample(n, seed=seed)
     labelled = np.arange(min(grid.n_labelled, n))
@@ -60,12 +66,23 @@ def validate_cell(grid: ValidationGrid, kappa: float, nu: float, gty: float, d: 
     true_direction = choose_direction(true["cp"], true["cp_reverse"])
     one_direction_only = (true["cp"] > 1.0) != (true["cp_reverse"] > 1.0)
     return {
-        "kappa": kappa, "nu": nu, "gamma_tilde_y": gty, "d": d, "n": n, "seed": seed,
-        "true_delta_ca": true["ca"], "true_delta_cp": true["cp"], "true_delta_cp_reverse": true["cp_reverse"],
-        "delta_ca": report.delta_ca, "delta_cp": report.delta_cp, "delta_cp_reverse": report.delta_cp_reverse,
-        "true_regime": classify_regime(true["ca"], true["cp"]), "regime": report.regime,
+        "kappa": kappa,
+        "nu": nu,
+        "gamma_tilde_y": gty,
+        "d": d,
+        "n": n,
+        "seed": seed,
+        "true_delta_ca": true["ca"],
+        "true_delta_cp": true["cp"],
+        "true_delta_cp_reverse": true["cp_reverse"],
+        "delta_ca": report.delta_ca,
+        "delta_cp": report.delta_cp,
+        "delta_cp_reverse": report.delta_cp_reverse,
+        "true_regime": classify_regime(true["ca"], true["cp"]),
+        "regime": report.regime,
         "clear": is_clear(true["ca"], true["cp"]),
-        "true_direction": true_direction or "none", "direction": report.direction or "none",
+        "true_direction": true_direction or "none",
+        "direction": report.direction or "none",
         "direction_case": one_direction_only and is_clear(true["cp"], true["cp_reverse"]),
     }
 
@@ -81,14 +98,21 @@ def accuracy_table(rows: list[dict]) -> list[dict]:
         group = [row for row in rows if row["d"] == d and row["n"] == n]
         clear = [row for row in group if row["clear"]]
         direction = [row for row in group if row["direction_case"]]
-        table.append({
-            "d": d, "n": n, "cells": len(group),
-            "clear_cells": len(clear),
-            "regime_correct": float(np.mean([r["regime"] == r["true_regime"] for r in clear])) if clear else float("nan"),
-            "direction_cells": len(direction),
-            "direction_correct": float(np.mean([r["direction"] == r["true_direction"] for r in direction]))
-            if direction else float("nan"),
-        })
+        table.append(
+            {
+                "d": d,
+                "n": n,
+                "cells": len(group),
+                "clear_cells": len(clear),
+                "regime_correct": float(np.mean([r["regime"] == r["true_regime"] for r in clear]))
+                if clear
+                else float("nan"),
+                "direction_cells": len(direction),
+                "direction_correct": float(np.mean([r["direction"] == r["true_direction"] for r in direction]))
+                if direction
+                else float("nan"),
+            }
+        )
     return table
 
 
@@ -98,25 +122,48 @@ def _format(value: object) -> str:
     return str(value)
 
 
-CELL_COLUMNS = [("kappa", "kappa"), ("nu", "nu"), ("gamma_tilde_y", "gamma_tilde_y"), ("d", "d"), ("n", "n"),
-                ("seed", "seed")]
+CELL_COLUMNS = [
+    ("kappa", "kappa"),
+    ("nu", "nu"),
+    ("gamma_tilde_y", "gamma_tilde_y"),
+    ("d", "d"),
+    ("n", "n"),
+    ("seed", "seed"),
+]
 REGIME_COLUMNS = CELL_COLUMNS + [
-    ("true Delta_CA", "true_delta_ca"), ("true Delta_CP", "true_delta_cp"), ("Delta-hat_CA", "delta_ca"),
-    ("Delta-hat_CP", "delta_cp"), ("true regime", "true_regime"), ("regime", "regime")]
+    ("true Delta_CA", "true_delta_ca"),
+    ("true Delta_CP", "true_delta_cp"),
+    ("Delta-hat_CA", "delta_ca"),
+    ("Delta-hat_CP", "delta_cp"),
+    ("true regime", "true_regime"),
+    ("regime", "regime"),
+]
 DIRECTION_COLUMNS = CELL_COLUMNS + [
-    ("true Delta_CP", "true_delta_cp"), ("true Delta_CP reverse", "true_delta_cp_reverse"),
-    ("Delta-hat_CP", "delta_cp"), ("Delta-hat_CP reverse", "delta_cp_reverse"),
-    ("true direction", "true_direction"), ("direction", "direction")]
+    ("true Delta_CP", "true_delta_cp"),
+    ("true Delta_CP reverse", "true_delta_cp_reverse"),
+    ("Delta-hat_CP", "delta_cp"),
+    ("Delta-hat_CP reverse", "delta_cp_reverse"),
+    ("true direction", "true_direction"),
+    ("direction", "direction"),
+]
 
 
 def _cell_listing(title: str, cells: list[dict], columns: list[tuple[str, str]]) -> list[str]:
     """Markdown lines listing the given cells (nothing when there are none); Deltas to 3 significant digits."""
     if not cells:
         return []
+
     def show(key: str, value: object) -> str:
         return f"{value:.3g}" if key.startswith(("delta", "true_delta")) else str(value)
-    return ["", title, "", "| " + " | ".join(name for name, _ in columns) + " |", "|" + "---|" * len(columns),
-            *["| " + " | ".join(show(key, cell[key]) for _, key in columns) + " |" for cell in cells]]
+
+    return [
+        "",
+        title,
+        "",
+        "| " + " | ".join(name for name, _ in columns) + " |",
+        "|" + "---|" * len(columns),
+        *["| " + " | ".join(show(key, cell[key]) for _, key in columns) + " |" for cell in cells],
+    ]
 
 
 def validation_markdown(grid: ValidationGrid, rows: list[dict]) -> str:
@@ -126,7 +173,10 @@ def validation_markdown(grid: ValidationGrid, rows: list[dict]) -> str:
     clear = [row for row in rows if row["clear"]]
     direction = [row for row in rows if row["direction_case"]]
     overall = {
-        "d": "all", "n": "all", "cells": len(rows), "clear_cells": len(clear),
+        "d": "all",
+        "n": "all",
+        "cells": len(rows),
+        "clear_cells": len(clear),
         "regime_correct": float(np.mean([r["regime"] == r["true_regime"] for r in clear])),
         "direction_cells": len(direction),
         "direction_correct": float(np.mean([r["direction"] == r["true_direction"] for r in direction])),

@@ -5,8 +5,8 @@ filtered to one sweep id stored in each run, so two sweeps sharing a folder neve
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,9 @@ def load_runs(sweep_dir: str | Path, sweep_id: str | None = None) -> pd.DataFram
     return runs[runs["sweep_id"] == sweep_id].reset_index(drop=True)
 
 
-def summarise(runs: pd.DataFrame, by: Sequence[str], metric: str = "probe_acc", confidence: float = 0.95) -> pd.DataFrame:
+def summarise(
+    runs: pd.DataFrame, by: Sequence[str], metric: str = "probe_acc", confidence: float = 0.95
+) -> pd.DataFrame:
     """Mean, std, count and a Student-t `confidence` interval of `metric` over the runs (seeds) of each group."""
     missing = [key for key in (*by, metric) if key not in runs]
     if missing:

@@ -24,8 +24,9 @@ from alignpredict.evaluation.astro_probe import score_task
 PROBES = ("paper", "tuned", "trees")
 
 
-def _trees_score(task: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
-                 seed: int) -> float:
+def _trees_score(
+    task: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, seed: int
+) -> float:
     known_train, known_test = np.isfinite(y_train), np.isfinite(y_test)
     if task == "binarity":
         model = HistGradientBoostingClassifier(class_weight="balanced", random_state=seed)
@@ -35,8 +36,14 @@ def _trees_score(task: str, x_train: np.ndarray, y_train: np.ndarray, x_test: np
     return float(r2_score(y_test[known_test], model.predict(x_test[known_test])))
 
 
-def feature_ceilings(feature_dir: str | Path, photometry: str, tasks: tuple[str, ...] = ("logg", "age", "binarity"),
-                     seed: int = 0, min_train: int = 50, min_test: int = 20) -> pd.DataFrame:
+def feature_ceilings(
+    feature_dir: str | Path,
+    photometry: str,
+    tasks: tuple[str, ...] = ("logg", "age", "binarity"),
+    seed: int = 0,
+    min_train: int = 50,
+    min_test: int = 20,
+) -> pd.DataFrame:
     """Long table: representation, task, probe, score, n_train, n_test (train split -> test split)."""
     train = load_feature_split(feature_dir, "train", ("lamost", photometry), tasks)
     test = load_feature_split(feature_dir, "test", ("lamost", photometry), tasks)
@@ -55,8 +62,11 @@ def feature_ceilings(feature_dir: str | Path, photometry: str, tasks: tuple[str,
             y_test = pd.to_numeric(test.meta[label], errors="coerce").to_numpy(dtype=float)
             counts = {"n_train": int(np.isfinite(y_train).sum()), "n_test": int(np.isfinite(y_test).sum())}
             for probe in PROBES:
-                score = (_trees_score(task, x_train, y_train, x_test, y_test, seed) if probe == "trees" else
-                         score_task(task, x_train, y_train, x_test, y_test, min_train, min_test, name, probe == "tuned"))
+                score = (
+                    _trees_score(task, x_train, y_train, x_test, y_test, seed)
+                    if probe == "trees"
+                    else score_task(task, x_train, y_train, x_test, y_test, min_train, min_test, name, probe == "tuned")
+                )
                 rows.append({"representation": name, "task": label, "probe": probe, "score": score, **counts})
     return pd.DataFrame(rows)
 
@@ -68,6 +78,9 @@ def ceilings_markdown(table: pd.DataFrame) -> str:
     lines = ["| label (n train / test) | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
     counts = table.groupby("task", sort=False)[["n_train", "n_test"]].first()
     for task, row in wide.iterrows():
-        lines.append(f"| {task} ({counts.loc[task, 'n_train']} / {counts.loc[task, 'n_test']}) | "
-                     + " | ".join(f"{value:.3f}" for value in row) + " |")
+        lines.append(
+            f"| {task} ({counts.loc[task, 'n_train']} / {counts.loc[task, 'n_test']}) | "
+            + " | ".join(f"{value:.3f}" for value in row)
+            + " |"
+        )
     return "\n".join(lines) + "\n"

@@ -15,7 +15,8 @@ there are few labelled stars, and the tuned scores show how much of a gap that e
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -41,16 +42,28 @@ def metric_key(representation: str, task: str, tuned: bool = False) -> str:
 
 def _check_rows(name: str, features: np.ndarray, target: np.ndarray) -> None:
     if features.ndim != 2 or features.shape[0] != target.shape[0]:
-        raise ValueError(f"representation {name!r} has shape {features.shape} but its split has {target.shape[0]} "
-                         "labels; features and labels must list the same stars in the same order")
+        raise ValueError(
+            f"representation {name!r} has shape {features.shape} but its split has {target.shape[0]} "
+            "labels; features and labels must list the same stars in the same order"
+        )
     if not np.isfinite(features).all():
-        raise ValueError(f"representation {name!r} contains NaN or inf; training diverged (lower lr) or the cached "
-                         "features hold non-finite values")
+        raise ValueError(
+            f"representation {name!r} contains NaN or inf; training diverged (lower lr) or the cached "
+            "features hold non-finite values"
+        )
 
 
-def score_task(task: str, train_features: np.ndarray, train_target: np.ndarray, test_features: np.ndarray,
-               test_target: np.ndarray, min_train: int = 50, min_test: int = 20, name: str = "features",
-               tuned: bool = False) -> float:
+def score_task(
+    task: str,
+    train_features: np.ndarray,
+    train_target: np.ndarray,
+    test_features: np.ndarray,
+    test_target: np.ndarray,
+    min_train: int = 50,
+    min_test: int = 20,
+    name: str = "features",
+    tuned: bool = False,
+) -> float:
     """The paper's probe (or, `tuned`, its regularisation chosen on train) for one task on the labelled stars."""
     if task not in TASK_METRICS:
         raise ValueError(f"unknown astro task {task!r}; choose from {list(TASK_METRICS)}")
@@ -59,9 +72,11 @@ def score_task(task: str, train_features: np.ndarray, train_target: np.ndarray, 
     train_known, test_known = np.isfinite(train_target), np.isfinite(test_target)
     counts = int(train_known.sum()), int(test_known.sum())
     if counts[0] < min_train or counts[1] < min_test:
-        raise ValueError(f"task {task!r} has {counts[0]} train / {counts[1]} test stars with a known label, fewer "
-                         f"than the {min_train} / {min_test} the probe needs; drop it from probe.tasks or add labels "
-                         "(probe.min_train_labels / probe.min_test_labels set the minimum)")
+        raise ValueError(
+            f"task {task!r} has {counts[0]} train / {counts[1]} test stars with a known label, fewer "
+            f"than the {min_train} / {min_test} the probe needs; drop it from probe.tasks or add labels "
+            "(probe.min_train_labels / probe.min_test_labels set the minimum)"
+        )
     x_train, y_train = train_features[train_known], train_target[train_known]
     x_test, y_test = test_features[test_known], test_target[test_known]
     if TASK_METRICS[task] == "r2":
@@ -90,25 +105,44 @@ def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int = 5) -> float:
 
     def score(c: float) -> float:
         model = _balanced_logistic(c)
-        return float(np.mean([balanced_accuracy_score(y[test], model.fit(x[train], y[train]).predict(x[test]))
-                              for train, test in splits]))
+        return float(
+            np.mean(
+                [
+                    balanced_accuracy_score(y[test], model.fit(x[train], y[train]).predict(x[test]))
+                    for train, test in splits
+                ]
+            )
+        )
 
     return float(max(LOGISTIC_CS, key=score))
 
 
-def probe_representations(train: Mapping[str, np.ndarray], test: Mapping[str, np.ndarray],
-                          train_labels: Mapping[str, np.ndarray], test_labels: Mapping[str, np.ndarray],
-                          tasks: Sequence[str], min_train: int = 50, min_test: int = 20,
-                          tuned: bool = False) -> dict[str, float]:
+def probe_representations(
+    train: Mapping[str, np.ndarray],
+    test: Mapping[str, np.ndarray],
+    train_labels: Mapping[str, np.ndarray],
+    test_labels: Mapping[str, np.ndarray],
+    tasks: Sequence[str],
+    min_train: int = 50,
+    min_test: int = 20,
+    tuned: bool = False,
+) -> dict[str, float]:
     """Every representation x task score, flat; labels are float arrays with NaN where unknown; with `tuned`
     also every tuned-probe score."""
     missing = [task for task in tasks if task not in train_labels or task not in test_labels]
     if missing:
-        raise ValueError(f"no labels for tasks {missing}; the cache's meta tables need columns {list(tasks)} "
-                         "(NaN where unknown) or drop those tasks from probe.tasks")
-    return {metric_key(name, task, tune): score_task(task, train[name], train_labels[task], test[name],
-                                                     test_labels[task], min_train, min_test, name, tune)
-            for tune in ((False, True) if tuned else (False,)) for name in train for task in tasks}
+        raise ValueError(
+            f"no labels for tasks {missing}; the cache's meta tables need columns {list(tasks)} "
+            "(NaN where unknown) or drop those tasks from probe.tasks"
+        )
+    return {
+        metric_key(name, task, tune): score_task(
+            task, train[name], train_labels[task], test[name], test_labels[task], min_train, min_test, name, tune
+        )
+        for tune in ((False, True) if tuned else (False,))
+        for name in train
+        for task in tasks
+    }
 
 
 def _module_representations(module: Any, batch: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -122,8 +156,9 @@ def _module_representations(module: Any, batch: Mapping[str, torch.Tensor]) -> d
 
 
 @torch.no_grad()
-def collect_split(module: Any, datamodule: Any, split: str, device: torch.device | str, baselines: bool,
-                  batch_size: int | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def collect_split(
+    module: Any, datamodule: Any, split: str, device: torch.device | str, baselines: bool, batch_size: int | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Representations (eval mode) and every task's labels (float, NaN = unknown) of one datamodule split."""
     was_training = module.training
     module.eval()
@@ -133,8 +168,13 @@ def collect_split(module: Any, datamodule: Any, split: str, device: torch.device
         for batch in datamodule.iterate(split, device=device, batch_size=batch_size):
             reps = _module_representations(module, batch)
             if baselines:
-                reps.update({"baseline_lamost": batch["x"], "baseline_photometry": batch["y"],
-                             "baseline_concat": torch.cat([batch["x"], batch["y"]], dim=1)})
+                reps.update(
+                    {
+                        "baseline_lamost": batch["x"],
+                        "baseline_photometry": batch["y"],
+                        "baseline_concat": torch.cat([batch["x"], batch["y"]], dim=1),
+                    }
+                )
             for name, value in reps.items():
                 chunks.setdefault(name, []).append(value.float().cpu().numpy())
             for task in TASK_METRICS:
@@ -145,13 +185,22 @@ def collect_split(module: Any, datamodule: Any, split: str, device: torch.device
         module.train(was_training)
     if not chunks:
         raise ValueError(f"split {split!r} is empty; the probe needs stars in the cache's train and test splits")
-    return ({name: np.concatenate(parts) for name, parts in chunks.items()},
-            {task: np.concatenate(parts) for task, parts in labels.items() if parts})
+    return (
+        {name: np.concatenate(parts) for name, parts in chunks.items()},
+        {task: np.concatenate(parts) for task, parts in labels.items() if parts},
+    )
 
 
-def astro_probe_metrics(module: Any, datamodule: Any, tasks: Sequence[str], baselines: bool = True,
-                        min_train: int = 50, min_test: int = 20, batch_size: int | None = None,
-                        tuned: bool = False) -> dict[str, float]:
+def astro_probe_metrics(
+    module: Any,
+    datamodule: Any,
+    tasks: Sequence[str],
+    baselines: bool = True,
+    min_train: int = 50,
+    min_test: int = 20,
+    batch_size: int | None = None,
+    tuned: bool = False,
+) -> dict[str, float]:
     """Fit on probe_train (= the cache's train split), score on probe_test; flat metric keys (see module doc)."""
     unknown = [task for task in tasks if task not in TASK_METRICS]
     if unknown or not tasks:

@@ -11,7 +11,11 @@ from omegaconf import DictConfig, OmegaConf
 
 from alignpredict.evaluation.aggregate import load_runs
 from alignpredict.evaluation.astro_table import (
-    astro_table, has_tuned_metrics, instrument_of, markdown_table, paper_claims,
+    astro_table,
+    has_tuned_metrics,
+    instrument_of,
+    markdown_table,
+    paper_claims,
 )
 from alignpredict.plots.astro_diagnostics import astro_diagnostics_figure, diagnose_instrument
 from alignpredict.utils.io import atomic_path, save_figure, write_json, write_text
@@ -26,8 +30,10 @@ def feature_dirs(runs: pd.DataFrame, configured: dict[str, str | None]) -> dict[
             continue
         dirs = sorted(rows["feature_dir"].dropna().unique()) if "feature_dir" in rows else []
         if len(dirs) != 1:
-            raise ValueError(f"the {instrument} runs used {len(dirs)} feature folders {dirs}; set "
-                             f"diagnostic.feature_dirs.{instrument}=<folder> to choose the one to diagnose")
+            raise ValueError(
+                f"the {instrument} runs used {len(dirs)} feature folders {dirs}; set "
+                f"diagnostic.feature_dirs.{instrument}=<folder> to choose the one to diagnose"
+            )
         found[instrument] = dirs[0]
     return found
 
@@ -35,17 +41,29 @@ def feature_dirs(runs: pd.DataFrame, configured: dict[str, str | None]) -> dict[
 def diagnostics(runs: pd.DataFrame, cfg: DictConfig, out_dir: Path) -> dict[str, Any]:
     """Diagnose each instrument's cache, draw the 2x2 figure, return regime / Delta-hat / intervals per instrument."""
     options = OmegaConf.to_container(cfg.settings, resolve=True) or {}
-    reports = {instrument: diagnose_instrument(path, instrument, split=cfg.split, max_rows=cfg.max_rows.get(instrument),
-                                               seed=int(cfg.seed), **options)
-               for instrument, path in feature_dirs(runs, dict(cfg.feature_dirs)).items()}
+    reports = {
+        instrument: diagnose_instrument(
+            path, instrument, split=cfg.split, max_rows=cfg.max_rows.get(instrument), seed=int(cfg.seed), **options
+        )
+        for instrument, path in feature_dirs(runs, dict(cfg.feature_dirs)).items()
+    }
     save_figure(astro_diagnostics_figure(reports), out_dir / "astro_diagnostics.png")
-    return {instrument: {"n_rows": report.n_rows, "regime": report.regime, "delta_ca": report.delta_ca,
-                         "delta_cp": report.delta_cp, "delta_cp_reverse": report.delta_cp_reverse,
-                         "intervals": {key: list(value) for key, value in report.intervals.items()},
-                         "regime_fractions": report.regime_fractions, "n_signal_ca": report.spectra["ca"].n_signal,
-                         "n_signal_cp": report.spectra["cp_xy"].n_signal, "floor_ca": report.spectra["ca"].floor,
-                         "floor_cp": report.spectra["cp_xy"].floor}
-            for instrument, report in reports.items()}
+    return {
+        instrument: {
+            "n_rows": report.n_rows,
+            "regime": report.regime,
+            "delta_ca": report.delta_ca,
+            "delta_cp": report.delta_cp,
+            "delta_cp_reverse": report.delta_cp_reverse,
+            "intervals": {key: list(value) for key, value in report.intervals.items()},
+            "regime_fractions": report.regime_fractions,
+            "n_signal_ca": report.spectra["ca"].n_signal,
+            "n_signal_cp": report.spectra["cp_xy"].n_signal,
+            "floor_ca": report.spectra["ca"].floor,
+            "floor_cp": report.spectra["cp_xy"].floor,
+        }
+        for instrument, report in reports.items()
+    }
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:

@@ -63,13 +63,23 @@ def astro_table(runs: pd.DataFrame, tuned: bool = False) -> pd.DataFrame:
                 if key not in chosen or chosen[key].notna().sum() == 0:
                     continue
                 stats = summarise(chosen, by=["instrument"], metric=key).iloc[0]
-                rows.append({"instrument": instrument, "task": task, "method": method, "metric": TASK_METRICS[task],
-                             "mean": float(stats["mean"]), "std": float(stats["std"]) if stats["n"] > 1 else np.nan,
-                             "n": int(stats["n"]),
-                             "paper": PAPER_TABLE.get((instrument, task), {}).get(method, np.nan)})
+                rows.append(
+                    {
+                        "instrument": instrument,
+                        "task": task,
+                        "method": method,
+                        "metric": TASK_METRICS[task],
+                        "mean": float(stats["mean"]),
+                        "std": float(stats["std"]) if stats["n"] > 1 else np.nan,
+                        "n": int(stats["n"]),
+                        "paper": PAPER_TABLE.get((instrument, task), {}).get(method, np.nan),
+                    }
+                )
     if not rows:
-        raise ValueError(f"no astro probe metrics (e.g. {metric_key('self', 'logg', tuned)}) in these runs; train them "
-                         "with experiment=astro (probe.method=astro" + (", probe.tuned=true)" if tuned else ")"))
+        raise ValueError(
+            f"no astro probe metrics (e.g. {metric_key('self', 'logg', tuned)}) in these runs; train them "
+            "with experiment=astro (probe.method=astro" + (", probe.tuned=true)" if tuned else ")")
+        )
     return pd.DataFrame(rows)
 
 
@@ -82,8 +92,12 @@ def markdown_table(table: pd.DataFrame) -> str:
     blocks = []
     methods = [m for m in METHODS if m in set(table["method"])]
     for instrument, of_instrument in table.groupby("instrument"):
-        lines = [f"### {instrument.upper()}-like (ours, paper in brackets)", "",
-                 "| Task | " + " | ".join(methods) + " |", "|---" * (len(methods) + 1) + "|"]
+        lines = [
+            f"### {instrument.upper()}-like (ours, paper in brackets)",
+            "",
+            "| Task | " + " | ".join(methods) + " |",
+            "|---" * (len(methods) + 1) + "|",
+        ]
         for task in TASK_METRICS:
             cells = []
             for method in methods:
@@ -115,12 +129,14 @@ def paper_claims(table: pd.DataFrame, tolerance: float = 0.005) -> dict[str, boo
     tess = [by_task[("tess", task)] for task in TASK_METRICS if ("tess", task) in by_task]
     if kepler:
         claims["kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task"] = all(
-            _best(rows, CROSS_MODAL)[1] >= _best(rows, UNIMODAL)[1] - tolerance for rows in kepler)
+            _best(rows, CROSS_MODAL)[1] >= _best(rows, UNIMODAL)[1] - tolerance for rows in kepler
+        )
         age = by_task.get(("kepler", "age"))
         claims["kepler_ca_best_on_age"] = None if age is None else _best(age, CROSS_MODAL + UNIMODAL)[0] == "CA"
         cprev, cp = (np.nan, np.nan) if age is None else (_best(age, ("CPrev",))[1], _best(age, ("CP",))[1])
         claims["kepler_cprev_beats_cp_on_age"] = None if np.isnan(cprev) or np.isnan(cp) else bool(cprev > cp)
     if tess:
         claims["tess_no_cross_modal_beats_lamost_only"] = all(
-            _best(rows, CROSS_MODAL)[1] <= _best(rows, ("LAMOST",))[1] + tolerance for rows in tess)
+            _best(rows, CROSS_MODAL)[1] <= _best(rows, ("LAMOST",))[1] + tolerance for rows in tess
+        )
     return claims

@@ -18,8 +18,15 @@ def position_x(features: FeatureSet) -> np.ndarray | None:
     return pos.reshape(len(features), -1)[:, 0]
 
 
-def embed_umap(features: FeatureSet, out_dir: str | Path, seed: int, max_points: int = 5000,
-               n_neighbors: int = 15, min_dist: float = 0.1, title: str = "") -> dict[str, Path]:
+def embed_umap(
+    features: FeatureSet,
+    out_dir: str | Path,
+    seed: int,
+    max_points: int = 5000,
+    n_neighbors: int = 15,
+    min_dist: float = 0.1,
+    title: str = "",
+) -> dict[str, Path]:
     """Embed the first `max_points` items in 2-D; writes embedding.npz (embedding, labels, pos_x) and embedding.png."""
     import matplotlib.pyplot as plt
     import umap

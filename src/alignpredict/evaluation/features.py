@@ -24,8 +24,9 @@ class FeatureSet:
 
 
 @torch.no_grad()
-def extract_features(module: Any, datamodule: Any, split: str, device: torch.device | str,
-                     batch_size: int | None = None) -> FeatureSet:
+def extract_features(
+    module: Any, datamodule: Any, split: str, device: torch.device | str, batch_size: int | None = None
+) -> FeatureSet:
     """Run `module.encode_for_probe` over `datamodule.iterate(split)` in eval mode (restoring the mode after)."""
     was_training = module.training
     module.eval()

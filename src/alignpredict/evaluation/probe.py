@@ -9,8 +9,8 @@ trained for 50 full-batch Adam steps on raw features, for several probe-set size
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -39,9 +39,13 @@ def _check_features(features: np.ndarray) -> None:
         raise ValueError("probe features contain NaN or inf; the encoder diverged (lower lr or check the data)")
 
 
-def logistic_probe(train: FeatureSet, val: FeatureSet, test: FeatureSet,
-                   inverse_l2_grid: Sequence[float] = (1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0),
-                   max_iter: int = 2000) -> ProbeResult:
+def logistic_probe(
+    train: FeatureSet,
+    val: FeatureSet,
+    test: FeatureSet,
+    inverse_l2_grid: Sequence[float] = (1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0),
+    max_iter: int = 2000,
+) -> ProbeResult:
     """Fit one probe per C on standardised train features, keep the best on val (ties: stronger L2), score test."""
     if not inverse_l2_grid:
         raise ValueError("inverse_l2_grid is empty; give at least one inverse L2 strength C")
@@ -61,12 +65,20 @@ def logistic_probe(train: FeatureSet, val: FeatureSet, test: FeatureSet,
         if val_acc > best[0]:
             best = (val_acc, inverse_l2, probe, converged)
     val_acc, inverse_l2, probe, converged = best
-    return ProbeResult(test_acc=float(probe.score(x_test, test.labels)), val_acc=val_acc,
-                       inverse_l2=inverse_l2, converged=converged)
+    return ProbeResult(
+        test_acc=float(probe.score(x_test, test.labels)), val_acc=val_acc, inverse_l2=inverse_l2, converged=converged
+    )
 
 
-def paper_probe(train: FeatureSet, test: FeatureSet, num_classes: int, sizes: Sequence[int] = PAPER_PROBE_SIZES,
-                steps: int = 50, lr: float = 1e-3, seed: int = 0) -> dict[int, float]:
+def paper_probe(
+    train: FeatureSet,
+    test: FeatureSet,
+    num_classes: int,
+    sizes: Sequence[int] = PAPER_PROBE_SIZES,
+    steps: int = 50,
+    lr: float = 1e-3,
+    seed: int = 0,
+) -> dict[int, float]:
     """Top-1 on test of a Linear probe after `steps` full-batch Adam steps on a seeded random subset of each size.
 
     Sizes larger than the train split are skipped, as in the authors' code.
@@ -95,5 +107,7 @@ def paper_probe(train: FeatureSet, test: FeatureSet, num_classes: int, sizes: Se
         with torch.no_grad():
             accuracies[size] = float((probe(x_test).argmax(dim=1) == y_test).float().mean())
     if not accuracies:
-        raise ValueError(f"every paper-probe size {list(sizes)} exceeds probe_train ({len(train)} items); add smaller sizes")
+        raise ValueError(
+            f"every paper-probe size {list(sizes)} exceeds probe_train ({len(train)} items); add smaller sizes"
+        )
     return accuracies

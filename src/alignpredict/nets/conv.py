@@ -6,7 +6,7 @@ paper uses 64x64 with C = 1 (dSprites) or 3 (3DShapes).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -27,7 +27,8 @@ def _spatial_side(shape: Sequence[int]) -> int:
 
 
 class ConvEncoder(nn.Module):
-    """C -> 32 -> 32 -> 64 -> 64 convs (k4 s2 p1, ReLU), flatten, FC hidden + ReLU, FC latent; no norm, no output activation."""
+    """C -> 32 -> 32 -> 64 -> 64 convs (k4 s2 p1, ReLU), flatten, FC hidden + ReLU, FC latent; no norm, no output
+    activation."""
 
     def __init__(self, input_shape: Sequence[int], latent_dim: int = 128, hidden_dim: int = 256) -> None:
         super().__init__()
@@ -48,7 +49,8 @@ class ConvEncoder(nn.Module):
 
 
 class ConvDecoder(nn.Module):
-    """FC latent -> 64 x s x s, ReLU, then transposed convs 64 -> 64 -> 32 -> 32 -> C; linear output (no sigmoid) by default."""
+    """FC latent -> 64 x s x s, ReLU, then transposed convs 64 -> 64 -> 32 -> 32 -> C; linear output (no sigmoid)
+    by default."""
 
     def __init__(self, output_shape: Sequence[int], latent_dim: int = 128, output_sigmoid: bool = False) -> None:
         super().__init__()

@@ -9,7 +9,9 @@ from torch import nn
 class Projector(nn.Module):
     """Linear -> (BatchNorm) -> ReLU -> Linear; the paper's head is 128 -> 128 -> 32 without BatchNorm."""
 
-    def __init__(self, latent_dim: int = 128, hidden_dim: int = 128, out_dim: int = 32, batch_norm: bool = False) -> None:
+    def __init__(
+        self, latent_dim: int = 128, hidden_dim: int = 128, out_dim: int = 32, batch_norm: bool = False
+    ) -> None:
         super().__init__()
         norm: list[nn.Module] = [nn.BatchNorm1d(hidden_dim)] if batch_norm else []
         self.net = nn.Sequential(nn.Linear(latent_dim, hidden_dim), *norm, nn.ReLU(), nn.Linear(hidden_dim, out_dim))

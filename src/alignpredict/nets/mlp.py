@@ -9,7 +9,7 @@ the training stack's enc_x / enc_y contract.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -19,16 +19,19 @@ NORMS = ("batch", "layer")
 
 def _feature_dim(shape: Sequence[int], name: str) -> int:
     if len(shape) != 1:
-        raise ValueError(f"{name} {tuple(shape)} is not a feature vector; the MLP nets need 1-D features "
-                         "(data=astro), use model/nets=conv for images")
+        raise ValueError(
+            f"{name} {tuple(shape)} is not a feature vector; the MLP nets need 1-D features "
+            "(data=astro), use model/nets=conv for images"
+        )
     return int(shape[0])
 
 
 class FeatureEncoder(nn.Module):
     """Linear -> BatchNorm or LayerNorm -> GELU (-> Dropout): a head's hidden layer, the probed representation."""
 
-    def __init__(self, input_shape: Sequence[int], latent_dim: int = 512, norm: str = "batch",
-                 dropout: float = 0.0) -> None:
+    def __init__(
+        self, input_shape: Sequence[int], latent_dim: int = 512, norm: str = "batch", dropout: float = 0.0
+    ) -> None:
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")

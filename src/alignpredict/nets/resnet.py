@@ -7,8 +7,8 @@ and are normalised here with the ImageNet statistics, so pixel decoders can regr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import torch
 from torch import nn
@@ -24,8 +24,10 @@ def load_local_weights(model: nn.Module, weights_path: str | Path) -> None:
     """Load a torchvision ResNet-18 state_dict from a local file (e.g. resnet18-f37072fd.pth), strictly."""
     path = Path(weights_path)
     if not path.is_file():
-        raise FileNotFoundError(f"no ResNet-18 weights at {path}; give the path of a saved torchvision "
-                                "resnet18 state_dict, or weights_path=null to train from scratch")
+        raise FileNotFoundError(
+            f"no ResNet-18 weights at {path}; give the path of a saved torchvision "
+            "resnet18 state_dict, or weights_path=null to train from scratch"
+        )
     state = torch.load(path, map_location="cpu", weights_only=True)
     if not isinstance(state, dict):
         raise ValueError(f"{path} does not hold a state_dict (got {type(state).__name__}); save model.state_dict()")
@@ -44,12 +46,20 @@ class ResNetEncoder(nn.Module):
     swapped, so with stem "small" only the first conv stays untrained.
     """
 
-    def __init__(self, input_shape: Sequence[int], latent_dim: int = 128, stem: str = "imagenet",
-                 weights_path: str | None = None, normalize: bool = True) -> None:
+    def __init__(
+        self,
+        input_shape: Sequence[int],
+        latent_dim: int = 128,
+        stem: str = "imagenet",
+        weights_path: str | None = None,
+        normalize: bool = True,
+    ) -> None:
         super().__init__()
         if len(input_shape) != 3 or input_shape[0] != 3:
-            raise ValueError(f"ResNetEncoder needs RGB images shaped (3, H, W), got {tuple(input_shape)}; "
-                             "pick an encoder for this modality in model/nets")
+            raise ValueError(
+                f"ResNetEncoder needs RGB images shaped (3, H, W), got {tuple(input_shape)}; "
+                "pick an encoder for this modality in model/nets"
+            )
         if stem not in STEMS:
             raise ValueError(f"stem must be one of {STEMS}, got {stem!r}")
         trunk = resnet18(weights=None)

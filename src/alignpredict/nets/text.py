@@ -6,7 +6,7 @@ Both take `vocab_size` from the datamodule's vocabulary at build time; ids equal
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -14,24 +14,37 @@ from torch import nn
 
 def _sequence_length(shape: Sequence[int], net: str) -> int:
     if len(shape) != 1 or shape[0] < 1:
-        raise ValueError(f"{net} needs token-id sequences shaped (L,), got {tuple(shape)}; "
-                         "pick a net for this modality in model/nets")
+        raise ValueError(
+            f"{net} needs token-id sequences shaped (L,), got {tuple(shape)}; "
+            "pick a net for this modality in model/nets"
+        )
     return int(shape[0])
 
 
 def _check_vocab(vocab_size: int | None, net: str) -> int:
     if vocab_size is None or vocab_size < 2:
-        raise ValueError(f"{net} needs the vocabulary size (got {vocab_size}); it is filled in from a datamodule "
-                         "with a caption vocabulary (data=captions or data=coco)")
+        raise ValueError(
+            f"{net} needs the vocabulary size (got {vocab_size}); it is filled in from a datamodule "
+            "with a caption vocabulary (data=captions or data=coco)"
+        )
     return int(vocab_size)
 
 
 class TextEncoder(nn.Module):
     """Token + learned position embeddings -> Transformer encoder -> mean over real tokens -> Linear(latent)."""
 
-    def __init__(self, input_shape: Sequence[int], vocab_size: int | None, latent_dim: int = 128, embed_dim: int = 256,
-                 num_layers: int = 2, num_heads: int = 4, ffn_dim: int = 1024, dropout: float = 0.1,
-                 pad_id: int = 0) -> None:
+    def __init__(
+        self,
+        input_shape: Sequence[int],
+        vocab_size: int | None,
+        latent_dim: int = 128,
+        embed_dim: int = 256,
+        num_layers: int = 2,
+        num_heads: int = 4,
+        ffn_dim: int = 1024,
+        dropout: float = 0.1,
+        pad_id: int = 0,
+    ) -> None:
         super().__init__()
         length = _sequence_length(input_shape, "TextEncoder")
         vocab = _check_vocab(vocab_size, "TextEncoder")
@@ -59,15 +72,17 @@ class CaptionDecoder(nn.Module):
     Output: (B, L, vocab_size) logits.
     """
 
-    def __init__(self, output_shape: Sequence[int], vocab_size: int | None, latent_dim: int = 128,
-                 hidden_dim: int = 512) -> None:
+    def __init__(
+        self, output_shape: Sequence[int], vocab_size: int | None, latent_dim: int = 128, hidden_dim: int = 512
+    ) -> None:
         super().__init__()
         length = _sequence_length(output_shape, "CaptionDecoder")
         vocab = _check_vocab(vocab_size, "CaptionDecoder")
         self.project = nn.Linear(latent_dim, hidden_dim)
         self.positions = nn.Parameter(torch.randn(1, length, hidden_dim) * 0.02)
-        self.per_position = nn.Sequential(nn.LayerNorm(hidden_dim), nn.Linear(hidden_dim, hidden_dim), nn.GELU(),
-                                          nn.Linear(hidden_dim, vocab))
+        self.per_position = nn.Sequential(
+            nn.LayerNorm(hidden_dim), nn.Linear(hidden_dim, hidden_dim), nn.GELU(), nn.Linear(hidden_dim, vocab)
+        )
 
     def forward(self, latent: torch.Tensor) -> torch.Tensor:
         return self.per_position(self.project(latent).unsqueeze(1) + self.positions)

@@ -23,7 +23,9 @@ def deepcca_loss(
 ) -> dict[str, torch.Tensor]:
     """Returns {"loss": -sum of top-k correlations, "correlation": that sum}, in the inputs' dtype."""
     if h_x.ndim != 2 or h_y.ndim != 2 or h_x.shape[0] != h_y.shape[0]:
-        raise ValueError(f"DeepCCA needs (batch, dim) tensors with equal batch, got {tuple(h_x.shape)} and {tuple(h_y.shape)}")
+        raise ValueError(
+            f"DeepCCA needs (batch, dim) tensors with equal batch, got {tuple(h_x.shape)} and {tuple(h_y.shape)}"
+        )
     n = h_x.shape[0]
     if n < 2:
         raise ValueError("DeepCCA needs a batch of at least 2 items; raise batch_size")

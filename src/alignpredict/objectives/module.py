@@ -9,7 +9,8 @@ decodes captions), and nets whose config has `vocab_size` / `pad_id` keys get th
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pytorch_lightning as pl
 import torch
@@ -75,7 +76,9 @@ class CrossModalModule(pl.LightningModule):
         x_shape, y_shape = tuple(x_shape), tuple(y_shape)
         missing = [name for name in NETS_BY_OBJECTIVE[objective] if name not in nets]
         if missing:
-            raise ValueError(f"objective {objective!r} needs model.nets entries {missing}; add them to the model config")
+            raise ValueError(
+                f"objective {objective!r} needs model.nets entries {missing}; add them to the model config"
+            )
         self.save_hyperparameters(logger=False)
         self.objective = objective
         self.vicreg_kwargs = vicreg
@@ -99,8 +102,10 @@ class CrossModalModule(pl.LightningModule):
         token_facts = {"vocab_size": vocab_size, "pad_id": pad_id}
         for name, source in sources.items():
             if "vocab_size" in nets[source] and vocab_size is None:
-                raise ValueError(f"model.nets.{source} needs a token vocabulary but the datamodule has none; "
-                                 "use caption data (data=captions) or nets without vocab_size")
+                raise ValueError(
+                    f"model.nets.{source} needs a token vocabulary but the datamodule has none; "
+                    "use caption data (data=captions) or nets without vocab_size"
+                )
             build_kwargs[name].update({key: value for key, value in token_facts.items() if key in nets[source]})
         self.nets = nn.ModuleDict(
             {name: instantiate(nets[source], **build_kwargs[name]) for name, source in sources.items()}
@@ -144,8 +149,14 @@ class CrossModalModule(pl.LightningModule):
 
     def _log_terms(self, stage: str, terms: Mapping[str, torch.Tensor], batch_size: int) -> None:
         for name, value in terms.items():
-            self.log(f"{stage}/{name}", value.detach(), on_step=False, on_epoch=True, batch_size=batch_size,
-                     prog_bar=name == "loss")
+            self.log(
+                f"{stage}/{name}",
+                value.detach(),
+                on_step=False,
+                on_epoch=True,
+                batch_size=batch_size,
+                prog_bar=name == "loss",
+            )
 
     def training_step(self, batch: Mapping[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
         terms = self.losses(batch)
@@ -159,7 +170,9 @@ class CrossModalModule(pl.LightningModule):
         return torch.optim.Adam(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
 
     def configure_gradient_clipping(
-        self, optimizer: torch.optim.Optimizer, gradient_clip_val: float | None = None,
+        self,
+        optimizer: torch.optim.Optimizer,
+        gradient_clip_val: float | None = None,
         gradient_clip_algorithm: str | None = None,
     ) -> None:
         """The objective's own clip norm (DeepCCA: 1, as in the paper) wins over the trainer's setting."""

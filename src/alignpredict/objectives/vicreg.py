@@ -41,7 +41,9 @@ def vicreg_loss(
 ) -> dict[str, torch.Tensor]:
     """Weighted invariance + variance + covariance terms; returns the total as "loss" and each raw term."""
     if z_a.shape != z_b.shape or z_a.ndim != 2:
-        raise ValueError(f"VICReg needs two (batch, dim) tensors of the same shape, got {tuple(z_a.shape)} and {tuple(z_b.shape)}")
+        raise ValueError(
+            f"VICReg needs two (batch, dim) tensors of the same shape, got {tuple(z_a.shape)} and {tuple(z_b.shape)}"
+        )
     if z_a.shape[0] < 2:
         raise ValueError("VICReg needs a batch of at least 2 items to estimate variances; raise batch_size")
     if variance_reduction not in ("mean", "sum"):

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -17,8 +18,14 @@ from alignpredict.diagnose.report import DiagnosticReport
 PANELS = (("ca", "CCA spectrum", "delta_ca"), ("cp_xy", "A spectrum (LAMOST -> photometry)", "delta_cp"))
 
 
-def diagnose_instrument(feature_dir: str | Path, photometry: str, split: str = "test",
-                        max_rows: int | None = None, seed: int = 0, **options: Any) -> DiagnosticReport:
+def diagnose_instrument(
+    feature_dir: str | Path,
+    photometry: str,
+    split: str = "test",
+    max_rows: int | None = None,
+    seed: int = 0,
+    **options: Any,
+) -> DiagnosticReport:
     """Diagnose one cache's split: LAMOST features as x, the instrument's as y, logg as the shared label.
 
     `max_rows` keeps a seeded random subset (the paper's TESS diagnostic had only 153 stars)."""
@@ -42,10 +49,14 @@ def astro_diagnostics_figure(reports: Mapping[str, DiagnosticReport], max_compon
     axes = np.atleast_2d(figure.subplots(len(reports), len(PANELS), squeeze=False))
     for row, (instrument, report) in zip(axes, reports.items()):
         for axis, (name, title, delta_key) in zip(row, PANELS):
-            draw_spectrum(axis, report.spectra[name],
-                          f"{instrument.upper()}-like {title}\n#signal {report.spectra[name].n_signal}, "
-                          f"Delta-hat {getattr(report, delta_key):.2f}{_interval_text(report, delta_key)}",
-                          max_components, r2_label="logg R^2")
+            draw_spectrum(
+                axis,
+                report.spectra[name],
+                f"{instrument.upper()}-like {title}\n#signal {report.spectra[name].n_signal}, "
+                f"Delta-hat {getattr(report, delta_key):.2f}{_interval_text(report, delta_key)}",
+                max_components,
+                r2_label="logg R^2",
+            )
     regimes = ", ".join(f"{name.upper()}-like {report.regime}" for name, report in reports.items())
     figure.suptitle(f"Astro phase diagnostics: {regimes}", fontsize=11)
     return figure

@@ -26,8 +26,11 @@ PAPER_TOP1: dict[str, dict[float, float]] = {
     "cp_rev": {0.0: 46.07, 0.2: 48.59, 0.5: 49.33},
     "cp": {0.0: 56.90, 0.2: 55.53, 0.5: 49.39},
 }
-OBJECTIVE_STYLE = {"ca": ("#0072B2", "o", "CA"), "cp_rev": ("#009E73", "^", "CP T->I"),
-                   "cp": ("#D55E00", "s", "CP I->T")}
+OBJECTIVE_STYLE = {
+    "ca": ("#0072B2", "o", "CA"),
+    "cp_rev": ("#009E73", "^", "CP T->I"),
+    "cp": ("#D55E00", "s", "CP I->T"),
+}
 SUMMARY_KEYS = ("data", "objective", "style_strength")
 
 
@@ -35,12 +38,14 @@ def summarise_style_sweep(runs: pd.DataFrame) -> pd.DataFrame:
     """Per (data, objective, style strength): probe top-1 in % over seeds, plus the paper's COCO number."""
     unknown = sorted(set(runs["objective"]) - set(OBJECTIVE_STYLE)) if "objective" in runs else []
     if unknown:
-        raise ValueError(f"the caption figure knows objectives {sorted(OBJECTIVE_STYLE)}, got {unknown}; "
-                         "is this a coco_style sweep?")
+        raise ValueError(
+            f"the caption figure knows objectives {sorted(OBJECTIVE_STYLE)}, got {unknown}; is this a coco_style sweep?"
+        )
     runs = runs.assign(top1=100.0 * runs["probe_acc"])
     summary = summarise(runs, SUMMARY_KEYS, metric="top1")
-    summary["paper_top1"] = [PAPER_TOP1[obj].get(float(s)) for obj, s in
-                             zip(summary["objective"], summary["style_strength"])]
+    summary["paper_top1"] = [
+        PAPER_TOP1[obj].get(float(s)) for obj, s in zip(summary["objective"], summary["style_strength"])
+    ]
     return summary
 
 
@@ -53,11 +58,26 @@ def plot_style_sweep(summary: pd.DataFrame, majority: dict[str, float]) -> Figur
         for objective, (colour, marker, label) in OBJECTIVE_STYLE.items():
             ours = rows[rows["objective"] == objective].sort_values("style_strength")
             if not ours.empty:
-                ax.errorbar(ours["style_strength"], ours["mean"], yerr=ours["std"].fillna(0.0), color=colour,
-                            marker=marker, capsize=3, label=f"{label} (n={int(ours['n'].min())})")
+                ax.errorbar(
+                    ours["style_strength"],
+                    ours["mean"],
+                    yerr=ours["std"].fillna(0.0),
+                    color=colour,
+                    marker=marker,
+                    capsize=3,
+                    label=f"{label} (n={int(ours['n'].min())})",
+                )
             paper = sorted(PAPER_TOP1[objective].items())
-            ax.plot([s for s, _ in paper], [v for _, v in paper], linestyle=":", marker=marker, color=colour,
-                    alpha=0.5, markerfacecolor="none", label=f"{label}, paper (COCO)")
+            ax.plot(
+                [s for s, _ in paper],
+                [v for _, v in paper],
+                linestyle=":",
+                marker=marker,
+                color=colour,
+                alpha=0.5,
+                markerfacecolor="none",
+                label=f"{label}, paper (COCO)",
+            )
         if dataset in majority:
             ax.axhline(100.0 * majority[dataset], color="grey", linewidth=1, linestyle="--", label="majority class")
         ax.set_xticks(sorted(set(summary["style_strength"]) | {0.0, 0.2, 0.5}))

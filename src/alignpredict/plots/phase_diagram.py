@@ -34,16 +34,30 @@ def draw_phase_panel(ax: plt.Axes, grid: PhaseGrid, title: str) -> None:
     """Regions coloured by regime, the two Delta = 1 boundaries, and the crossing kappa* when there is one."""
     colours = ListedColormap([REGIME_COLOURS[name] for name in REGIMES])
     extent = (grid.kappa[0], grid.kappa[-1], grid.nu[0], grid.nu[-1])
-    ax.imshow(grid.regime, origin="lower", extent=extent, aspect="auto", cmap=colours, vmin=-0.5, vmax=3.5,
-              interpolation="nearest")
+    ax.imshow(
+        grid.regime,
+        origin="lower",
+        extent=extent,
+        aspect="auto",
+        cmap=colours,
+        vmin=-0.5,
+        vmax=3.5,
+        interpolation="nearest",
+    )
     ax.plot(grid.kappa, grid.ca_boundary, **CA_LINE)
     cp = np.where(grid.cp_boundary <= grid.nu[-1], grid.cp_boundary, np.nan)
     ax.plot(grid.kappa, cp, **CP_LINE)
     crossing = boundary_crossing(grid.gamma_y, grid.gamma_tilde_y)
     if grid.kappa[0] < crossing < grid.kappa[-1]:
         ax.axvline(crossing, color="0.25", linestyle=":", linewidth=1.2)
-        ax.annotate(rf"$\kappa^*\approx{crossing:.2f}$", (crossing, 0.04), xytext=(6, 0), textcoords="offset points",
-                    fontsize=11, color="0.15")
+        ax.annotate(
+            rf"$\kappa^*\approx{crossing:.2f}$",
+            (crossing, 0.04),
+            xytext=(6, 0),
+            textcoords="offset points",
+            fontsize=11,
+            color="0.15",
+        )
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_xlabel(r"signal strength $\kappa$", fontsize=13)
@@ -54,12 +68,20 @@ def draw_phase_panel(ax: plt.Axes, grid: PhaseGrid, title: str) -> None:
 
 def panel_subtitle(grid: PhaseGrid) -> str:
     """The parameters that decide the boundaries, for a panel or frame title."""
-    return (rf"$\gamma_x={grid.gamma_x:g},\ \gamma_y={grid.gamma_y:.3g},\ "
-            rf"\tilde\gamma_y={grid.gamma_tilde_y:.3g}$")
+    return (
+        rf"$\gamma_x={grid.gamma_x:g},\ \gamma_y={grid.gamma_y:.3g},\ "
+        rf"\tilde\gamma_y={grid.gamma_tilde_y:.3g}$"
+    )
 
 
-def plot_phase_diagram(grids: Sequence[PhaseGrid], titles: Sequence[str], paths: Sequence[str | os.PathLike],
-                       width: float, height: float, dpi: int) -> None:
+def plot_phase_diagram(
+    grids: Sequence[PhaseGrid],
+    titles: Sequence[str],
+    paths: Sequence[str | os.PathLike],
+    width: float,
+    height: float,
+    dpi: int,
+) -> None:
     """Side-by-side panels sharing one legend, saved to every path (format from the suffix)."""
     fig, axes = plt.subplots(1, len(grids), figsize=(width, height), squeeze=False)
     for ax, grid, title in zip(axes[0], grids, titles):
@@ -101,8 +123,9 @@ def _render(grid: PhaseGrid, title: str, dpi: int) -> np.ndarray:
     return frame
 
 
-def write_phase_gif(grids: Sequence[PhaseGrid], titles: Sequence[str], path: str | os.PathLike,
-                    fps: float, hold: int, dpi: int) -> None:
+def write_phase_gif(
+    grids: Sequence[PhaseGrid], titles: Sequence[str], path: str | os.PathLike, fps: float, hold: int, dpi: int
+) -> None:
     """Animated GIF, one frame per grid, ends held; loops forever."""
     frames = np.stack([_render(grid, title, dpi) for grid, title in zip(grids, titles)])
     with atomic_path(path) as tmp:

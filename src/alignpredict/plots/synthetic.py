@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import matplotlib
 
@@ -29,8 +29,9 @@ OBJECTIVE_STYLE = {"ca": ("-", "o", "CA"), "cp": ("--", "s", "CP")}
 SUMMARY_KEYS = ("data", "objective", "nu_max", "noise")
 
 
-def draw_embedding(ax: Axes, embedding: np.ndarray, labels: np.ndarray, pos_x: np.ndarray | None,
-                   title: str = "") -> None:
+def draw_embedding(
+    ax: Axes, embedding: np.ndarray, labels: np.ndarray, pos_x: np.ndarray | None, title: str = ""
+) -> None:
     """Scatter coloured by class (one colormap each), shaded by horizontal position when known."""
     if pos_x is None:
         shade = np.full(len(labels), 0.7)
@@ -82,7 +83,8 @@ def plot_accuracy_vs_nu(runs: pd.DataFrame) -> Figure:
 
 
 def umap_panels(runs: pd.DataFrame, noise: float) -> list[tuple[str, Path]]:
-    """(title, embedding.npz) for CA/CP x aligned/misaligned at the noise level nearest `noise`, first seed and dataset."""
+    """(title, embedding.npz) for CA/CP x aligned/misaligned at the noise level nearest `noise`, first seed and
+    dataset."""
     with_embedding = runs[[Path(d, "embedding.npz").is_file() for d in runs["run_dir"]]]
     with_embedding = with_embedding[with_embedding["objective"].isin(list(OBJECTIVE_STYLE))]
     if with_embedding.empty:
@@ -112,8 +114,9 @@ def plot_umap_strip(panels: Sequence[tuple[str, Path]]) -> Figure:
     return fig
 
 
-def make_synthetic_figures(sweep_dir: str | Path, out_dir: str | Path, sweep_id: str | None = None,
-                           umap_noise: float = 0.5) -> dict[str, Path]:
+def make_synthetic_figures(
+    sweep_dir: str | Path, out_dir: str | Path, sweep_id: str | None = None, umap_noise: float = 0.5
+) -> dict[str, Path]:
     """Write summary.csv, accuracy_vs_nu.png (+ pdf) and, when embeddings exist, umap_strip.png; return their paths."""
     runs = load_runs(sweep_dir, sweep_id)
     out = Path(out_dir)

@@ -36,11 +36,41 @@ def plot_nu_sweep(summary: pd.DataFrame, thresholds: Sequence[Mapping[str, float
     styles = ["-", "--", ":", "-."]
     for style, (n, block) in zip(styles, summary.groupby("n", sort=True)):
         nu = block["nu"].to_numpy()
-        _band(left, nu, block, "distance_ca", color=CA_COLOUR, linestyle=style, marker="o", markersize=3, label=f"CA, n={n}")
-        _band(left, nu, block, "distance_cp", color=CP_COLOUR, linestyle=style, marker="s", markersize=3, label=f"CP, n={n}")
+        _band(
+            left,
+            nu,
+            block,
+            "distance_ca",
+            color=CA_COLOUR,
+            linestyle=style,
+            marker="o",
+            markersize=3,
+            label=f"CA, n={n}",
+        )
+        _band(
+            left,
+            nu,
+            block,
+            "distance_cp",
+            color=CP_COLOUR,
+            linestyle=style,
+            marker="s",
+            markersize=3,
+            label=f"CP, n={n}",
+        )
     first = thresholds[0]
-    left.axvline(first["theory_nu_ca"], color=CA_LINE["color"], linestyle=":", label=rf"CA theory $\nu$={first['theory_nu_ca']:.3f}")
-    left.axvline(first["theory_nu_cp"], color=CP_LINE["color"], linestyle=":", label=rf"CP theory $\nu$={first['theory_nu_cp']:.3f}")
+    left.axvline(
+        first["theory_nu_ca"],
+        color=CA_LINE["color"],
+        linestyle=":",
+        label=rf"CA theory $\nu$={first['theory_nu_ca']:.3f}",
+    )
+    left.axvline(
+        first["theory_nu_cp"],
+        color=CP_LINE["color"],
+        linestyle=":",
+        label=rf"CP theory $\nu$={first['theory_nu_cp']:.3f}",
+    )
     left.set_xlabel(r"nuisance correlation $\nu$")
     left.set_ylabel(r"subspace distance $1-\frac{1}{k}\sum\cos^2\theta_i$")
     left.set_title("Recovery of span $Q_x[:, :k]$ (mean ± std over seeds)")
@@ -59,8 +89,16 @@ def plot_nu_sweep(summary: pd.DataFrame, thresholds: Sequence[Mapping[str, float
 def _shade_ca_only(ax: plt.Axes, summary: pd.DataFrame) -> None:
     nu = summary["nu"].to_numpy()
     ca_only = (summary["delta_ca_mean"] > 1) & (summary["delta_cp_mean"] <= 1)
-    ax.fill_between(nu, 0, 1, where=ca_only.to_numpy(), transform=ax.get_xaxis_transform(), color=CA_COLOUR,
-                    alpha=0.12, label=r"CA only ($\Delta_{CA}>1\geq\Delta_{CP}$)")
+    ax.fill_between(
+        nu,
+        0,
+        1,
+        where=ca_only.to_numpy(),
+        transform=ax.get_xaxis_transform(),
+        color=CA_COLOUR,
+        alpha=0.12,
+        label=r"CA only ($\Delta_{CA}>1\geq\Delta_{CP}$)",
+    )
 
 
 def plot_prediction(summary: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -69,8 +107,26 @@ def plot_prediction(summary: pd.DataFrame, path: str | os.PathLike) -> None:
     nu = summary["nu"].to_numpy()
     for ax, kind, label in zip(axes, ["signal", "total"], [r"signal MSE vs $Q_y[:, :k]s$", r"total MSE vs $y$"]):
         _shade_ca_only(ax, summary)
-        _band(ax, nu, summary, f"{kind}_mse_ca_probe", color=CA_COLOUR, marker="o", markersize=3, label="CA + linear probe")
-        _band(ax, nu, summary, f"{kind}_mse_cp", color=CP_COLOUR, marker="s", markersize=3, label="CP (reduced-rank regression)")
+        _band(
+            ax,
+            nu,
+            summary,
+            f"{kind}_mse_ca_probe",
+            color=CA_COLOUR,
+            marker="o",
+            markersize=3,
+            label="CA + linear probe",
+        )
+        _band(
+            ax,
+            nu,
+            summary,
+            f"{kind}_mse_cp",
+            color=CP_COLOUR,
+            marker="s",
+            markersize=3,
+            label="CP (reduced-rank regression)",
+        )
         ax.set_xlabel(r"nuisance correlation $\nu$")
         ax.set_ylabel(f"test {label}")
         ax.set_yscale("log")
@@ -106,16 +162,23 @@ def plot_partial_recovery(summary: pd.DataFrame, model: Mapping[str, float], pat
         kappa_bar = np.sort(block["kappa_bar"].unique())
         nu = np.sort(block["nu"].unique())
         weakest = geometric_kappas(kappa_bar, float(decay), k)[:, -1]
-        boundaries = {"ca": ca_boundary(weakest, model["gamma_x"], model["gamma_y"]),
-                      "cp": cp_boundary(weakest, model["gamma_x"], model["gamma_tilde_y"])}
+        boundaries = {
+            "ca": ca_boundary(weakest, model["gamma_x"], model["gamma_y"]),
+            "cp": cp_boundary(weakest, model["gamma_x"], model["gamma_tilde_y"]),
+        }
         for row, (method, line) in enumerate([("ca", CA_LINE), ("cp", CP_LINE)]):
             ax = axes[row, column]
             empirical = block[f"r_{method}_empirical_mean"].to_numpy().reshape(len(nu), len(kappa_bar))
             theory = block[f"r_{method}_theory_mean"].to_numpy().reshape(len(nu), len(kappa_bar))
             image = ax.pcolormesh(kappa_bar, nu, empirical, cmap="viridis", vmin=0, vmax=k, shading="nearest")
             ax.contour(kappa_bar, nu, theory, levels=np.arange(k) + 0.5, colors="white", linewidths=0.8)
-            ax.plot(kappa_bar, np.where(boundaries[method] <= 1, boundaries[method], np.nan),
-                    color="black", linestyle=line["linestyle"], linewidth=1.8)
+            ax.plot(
+                kappa_bar,
+                np.where(boundaries[method] <= 1, boundaries[method], np.nan),
+                color="black",
+                linestyle=line["linestyle"],
+                linewidth=1.8,
+            )
             ax.set_ylim(nu[0], nu[-1])
             ax.set_title(rf"{method.upper()}, $\varrho={decay:g}$")
             ax.set_xlabel(r"$\bar\kappa$")
@@ -149,7 +212,9 @@ def plot_infonce(summary: pd.DataFrame, thresholds: tuple[float, float], path: s
     greens = plt.get_cmap("Greens")
     infonce = [m for m in summary["method"].unique() if m.startswith("InfoNCE")]
     styles = {"CA": {"color": CA_COLOUR, "marker": "o"}, "CP": {"color": CP_COLOUR, "marker": "s"}}
-    styles.update({m: {"color": greens(0.45 + 0.5 * i / max(len(infonce) - 1, 1)), "marker": "^"} for i, m in enumerate(infonce)})
+    styles.update(
+        {m: {"color": greens(0.45 + 0.5 * i / max(len(infonce) - 1, 1)), "marker": "^"} for i, m in enumerate(infonce)}
+    )
     for method, block in summary.groupby("method", sort=False):
         _band(ax, block["nu"].to_numpy(), block, "projector_distance", markersize=4, label=method, **styles[method])
     ax.axvline(thresholds[0], color=CA_LINE["color"], linestyle=":", label=rf"CA theory $\nu$={thresholds[0]:.3f}")

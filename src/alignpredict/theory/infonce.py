@@ -30,7 +30,9 @@ def symmetric_infonce(zx: torch.Tensor, zy: torch.Tensor, tau: float) -> torch.T
     runs, batch, _ = logits.shape
     target = torch.arange(batch).expand(runs, batch)
     forward = F.cross_entropy(logits.reshape(runs * batch, batch), target.reshape(-1), reduction="none")
-    backward = F.cross_entropy(logits.transpose(1, 2).reshape(runs * batch, batch), target.reshape(-1), reduction="none")
+    backward = F.cross_entropy(
+        logits.transpose(1, 2).reshape(runs * batch, batch), target.reshape(-1), reduction="none"
+    )
     return (forward + backward).reshape(runs, batch).mean(dim=1) / 2
 
 
@@ -101,24 +103,57 @@ def infonce_sweep(cfg: Mapping[str, Any]) -> pd.DataFrame:
             samples.append((float(nu), seed, sample))
             cov = Covariances.from_data(sample.x, sample.y)
             base = {"nu": float(nu), "seed": seed, "steps": 0}
-            rows.append({**base, "method": "CA", "tau": float("nan"),
-                         "projector_distance": projector_distance(solve_ca(cov, model.k).w, sample.truth_x)})
-            rows.append({**base, "method": "CP", "tau": float("nan"),
-                         "projector_distance": projector_distance(solve_cp(cov, model.k).encoder, sample.truth_x)})
+            rows.append(
+                {
+                    **base,
+                    "method": "CA",
+                    "tau": float("nan"),
+                    "projector_distance": projector_distance(solve_ca(cov, model.k).w, sample.truth_x),
+                }
+            )
+            rows.append(
+                {
+                    **base,
+                    "method": "CP",
+                    "tau": float("nan"),
+                    "projector_distance": projector_distance(solve_cp(cov, model.k).encoder, sample.truth_x),
+                }
+            )
     x = np.stack([s.x for _, _, s in samples])
     y = np.stack([s.y for _, _, s in samples])
     k = int(cfg["model"]["k"])
     for tau in cfg["taus"]:
         start = time.perf_counter()
         weights, steps = train_linear_infonce(
-            x, y, k, float(tau), seed=0, batch_size=int(cfg["batch_size"]), learning_rate=float(cfg["learning_rate"]),
-            max_steps=int(cfg["max_steps"]), patience_window=int(cfg["patience_window"]), tolerance=float(cfg["tolerance"]),
+            x,
+            y,
+            k,
+            float(tau),
+            seed=0,
+            batch_size=int(cfg["batch_size"]),
+            learning_rate=float(cfg["learning_rate"]),
+            max_steps=int(cfg["max_steps"]),
+            patience_window=int(cfg["patience_window"]),
+            tolerance=float(cfg["tolerance"]),
         )
-        log.info("InfoNCE tau=%g: %d runs in %.0f s, median stop step %d", tau, len(steps),
-                 time.perf_counter() - start, int(np.median(steps)))
+        log.info(
+            "InfoNCE tau=%g: %d runs in %.0f s, median stop step %d",
+            tau,
+            len(steps),
+            time.perf_counter() - start,
+            int(np.median(steps)),
+        )
         for (nu, seed, sample), w, stop in zip(samples, weights, steps):
-            rows.append({"nu": nu, "seed": seed, "steps": int(stop), "method": f"InfoNCE tau={tau:g}", "tau": float(tau),
-                         "projector_distance": projector_distance(w, sample.truth_x)})
+            rows.append(
+                {
+                    "nu": nu,
+                    "seed": seed,
+                    "steps": int(stop),
+                    "method": f"InfoNCE tau={tau:g}",
+                    "tau": float(tau),
+                    "projector_distance": projector_distance(w, sample.truth_x),
+                }
+            )
     return pd.DataFrame(rows)
 
 

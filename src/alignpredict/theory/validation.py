@@ -27,7 +27,9 @@ TEST_SEED_OFFSET = 1000
 
 def model_at(base: Mapping[str, Any], **changes: Any) -> SpikedModel:
     """A SpikedModel from a parameter mapping plus the swept values (lists become arrays)."""
-    params = {key: (np.asarray(value, dtype=float) if isinstance(value, Sequence) else value) for key, value in base.items()}
+    params = {
+        key: (np.asarray(value, dtype=float) if isinstance(value, Sequence) else value) for key, value in base.items()
+    }
     params.update(changes)
     return SpikedModel(**params)
 
@@ -51,12 +53,17 @@ def nu_sweep(base: Mapping[str, Any], nus: np.ndarray, seeds: int, n_values: Seq
             model = model_at(base, nu=float(nu))
             for seed in range(seeds):
                 cov, truth = _wishart_covariances(model, int(n), seed)
-                rows.append({
-                    "n": int(n), "nu": float(nu), "seed": seed,
-                    "distance_ca": subspace_distance(solve_ca(cov, model.k).w, truth),
-                    "distance_cp": subspace_distance(solve_cp(cov, model.k).encoder, truth),
-                    "delta_ca": delta_ca(model), "delta_cp": delta_cp(model),
-                })
+                rows.append(
+                    {
+                        "n": int(n),
+                        "nu": float(nu),
+                        "seed": seed,
+                        "distance_ca": subspace_distance(solve_ca(cov, model.k).w, truth),
+                        "distance_cp": subspace_distance(solve_cp(cov, model.k).encoder, truth),
+                        "delta_ca": delta_ca(model),
+                        "delta_cp": delta_cp(model),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -81,11 +88,16 @@ def measured_thresholds(summary: pd.DataFrame, model: SpikedModel) -> list[dict[
     level = 1.0 / (2 * model.k)
     rows = []
     for n, block in summary.groupby("n", sort=True):
-        rows.append({
-            "n": int(n), "level": level, "theory_nu_ca": theory_ca, "theory_nu_cp": theory_cp,
-            "measured_nu_ca": crossing(block["nu"].to_numpy(), block["distance_ca_mean"].to_numpy(), level),
-            "measured_nu_cp": crossing(block["nu"].to_numpy(), block["distance_cp_mean"].to_numpy(), level),
-        })
+        rows.append(
+            {
+                "n": int(n),
+                "level": level,
+                "theory_nu_ca": theory_ca,
+                "theory_nu_cp": theory_cp,
+                "measured_nu_ca": crossing(block["nu"].to_numpy(), block["distance_ca_mean"].to_numpy(), level),
+                "measured_nu_cp": crossing(block["nu"].to_numpy(), block["distance_cp_mean"].to_numpy(), level),
+            }
+        )
     return rows
 
 
@@ -105,14 +117,18 @@ def prediction_sweep(base: Mapping[str, Any], nus: np.ndarray, seeds: int, n: in
             ca_prediction = test.x @ ca_w.T @ fit_probe(ca_w, cov).T
             cp = solve_cp(cov, model.k)
             cp_prediction = test.x @ cp.encoder.T @ cp.decoder.T
-            rows.append({
-                "nu": float(nu), "seed": seed,
-                "signal_mse_ca_probe": mean_squared_error(ca_prediction, test.y_signal),
-                "total_mse_ca_probe": mean_squared_error(ca_prediction, test.y),
-                "signal_mse_cp": mean_squared_error(cp_prediction, test.y_signal),
-                "total_mse_cp": mean_squared_error(cp_prediction, test.y),
-                "delta_ca": delta_ca(model), "delta_cp": delta_cp(model),
-            })
+            rows.append(
+                {
+                    "nu": float(nu),
+                    "seed": seed,
+                    "signal_mse_ca_probe": mean_squared_error(ca_prediction, test.y_signal),
+                    "total_mse_ca_probe": mean_squared_error(ca_prediction, test.y),
+                    "signal_mse_cp": mean_squared_error(cp_prediction, test.y_signal),
+                    "total_mse_cp": mean_squared_error(cp_prediction, test.y),
+                    "delta_ca": delta_ca(model),
+                    "delta_cp": delta_cp(model),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -126,12 +142,15 @@ def joint_lambda_sweep(base: Mapping[str, Any], lams: np.ndarray, seeds: int, n:
         cp_basis = row_space(solve_cp(cov, model.k).encoder)
         for lam in lams:
             w = solve_joint(cov, model.k, float(lam)).w
-            rows.append({
-                "lam": float(lam), "seed": seed,
-                "distance_to_ca": subspace_distance(w, ca_basis),
-                "distance_to_cp": subspace_distance(w, cp_basis),
-                "distance_to_truth": subspace_distance(w, truth),
-            })
+            rows.append(
+                {
+                    "lam": float(lam),
+                    "seed": seed,
+                    "distance_to_ca": subspace_distance(w, ca_basis),
+                    "distance_to_cp": subspace_distance(w, cp_basis),
+                    "distance_to_truth": subspace_distance(w, truth),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -154,12 +173,18 @@ def partial_recovery(
                 r_ca, r_cp = recovery_counts(model)
                 for seed in range(seeds):
                     cov, truth = _wishart_covariances(model, n, seed)
-                    rows.append({
-                        "decay": float(decay), "kappa_bar": float(kappa_bar), "nu": float(nu), "seed": seed,
-                        "r_ca_empirical": int(recovered_directions(solve_ca(cov, model.k).w, truth).sum()),
-                        "r_cp_empirical": int(recovered_directions(solve_cp(cov, model.k).encoder, truth).sum()),
-                        "r_ca_theory": r_ca, "r_cp_theory": r_cp,
-                    })
+                    rows.append(
+                        {
+                            "decay": float(decay),
+                            "kappa_bar": float(kappa_bar),
+                            "nu": float(nu),
+                            "seed": seed,
+                            "r_ca_empirical": int(recovered_directions(solve_ca(cov, model.k).w, truth).sum()),
+                            "r_cp_empirical": int(recovered_directions(solve_cp(cov, model.k).encoder, truth).sum()),
+                            "r_ca_theory": r_ca,
+                            "r_cp_theory": r_cp,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 

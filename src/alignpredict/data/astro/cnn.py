@@ -28,10 +28,18 @@ class Conv1dEncoder(nn.Module):
     def __init__(self, in_channels: int, dim: int, width: int = 32) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv1d(in_channels, width, 9, stride=4, padding=4), nn.BatchNorm1d(width), nn.GELU(),
-            nn.Conv1d(width, 2 * width, 7, stride=2, padding=3), nn.BatchNorm1d(2 * width), nn.GELU(),
-            nn.Conv1d(2 * width, 2 * width, 5, stride=2, padding=2), nn.BatchNorm1d(2 * width), nn.GELU(),
-            nn.AdaptiveAvgPool1d(8), nn.Flatten(), nn.Linear(16 * width, dim),
+            nn.Conv1d(in_channels, width, 9, stride=4, padding=4),
+            nn.BatchNorm1d(width),
+            nn.GELU(),
+            nn.Conv1d(width, 2 * width, 7, stride=2, padding=3),
+            nn.BatchNorm1d(2 * width),
+            nn.GELU(),
+            nn.Conv1d(2 * width, 2 * width, 5, stride=2, padding=2),
+            nn.BatchNorm1d(2 * width),
+            nn.GELU(),
+            nn.AdaptiveAvgPool1d(8),
+            nn.Flatten(),
+            nn.Linear(16 * width, dim),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -68,8 +76,9 @@ class FrozenCNN:
             return torch.cat([self.net(chunk) for chunk in x.split(256)]).numpy()
 
 
-def train_spectrum_encoder(spectra: np.ndarray, targets: np.ndarray, dim: int, seed: int,
-                           settings: CNNTraining = CNNTraining()) -> FrozenCNN:
+def train_spectrum_encoder(
+    spectra: np.ndarray, targets: np.ndarray, dim: int, seed: int, settings: CNNTraining = CNNTraining()
+) -> FrozenCNN:
     """Fit on (n, 1, n_pixels) absorption spectra to regress (n, k) standardised stellar parameters."""
     torch.manual_seed(seed)
     inputs = spectra
@@ -90,8 +99,9 @@ def train_spectrum_encoder(spectra: np.ndarray, targets: np.ndarray, dim: int, s
     return FrozenCNN(net=net, mean=mean, std=std)
 
 
-def random_crop_channels(flux: np.ndarray, cadence_days: float, length: int, fraction: float,
-                         rng: np.random.Generator) -> np.ndarray:
+def random_crop_channels(
+    flux: np.ndarray, cadence_days: float, length: int, fraction: float, rng: np.random.Generator
+) -> np.ndarray:
     """Channels of one random contiguous crop per star (the crop keeps `fraction` of the window)."""
     n, n_points = flux.shape
     crop = int(fraction * n_points)
@@ -100,8 +110,9 @@ def random_crop_channels(flux: np.ndarray, cadence_days: float, length: int, fra
     return lightcurve_channels(windows, cadence_days, length)
 
 
-def train_lightcurve_encoder(flux: np.ndarray, cadence_days: float, length: int, dim: int, seed: int,
-                             settings: CNNTraining = CNNTraining()) -> FrozenCNN:
+def train_lightcurve_encoder(
+    flux: np.ndarray, cadence_days: float, length: int, dim: int, seed: int, settings: CNNTraining = CNNTraining()
+) -> FrozenCNN:
     """Self-supervised (VICReg) training on two random crops of each pool light curve."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -112,8 +123,14 @@ def train_lightcurve_encoder(flux: np.ndarray, cadence_days: float, length: int,
     optimiser = torch.optim.AdamW([*net.parameters(), *expander.parameters()], lr=settings.lr, weight_decay=1e-4)
     generator = torch.Generator().manual_seed(seed)
     for _ in range(settings.epochs):
-        views = [torch.from_numpy(((random_crop_channels(flux, cadence_days, length, settings.crop_fraction, rng) - mean) / std)
-                                  .astype(np.float32)) for _ in range(2)]
+        views = [
+            torch.from_numpy(
+                ((random_crop_channels(flux, cadence_days, length, settings.crop_fraction, rng) - mean) / std).astype(
+                    np.float32
+                )
+            )
+            for _ in range(2)
+        ]
         net.train()
         for batch in torch.randperm(flux.shape[0], generator=generator).split(settings.batch_size):
             if batch.numel() < 2:

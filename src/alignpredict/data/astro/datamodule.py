@@ -12,8 +12,8 @@ target as its own key ("logg", "age" float with NaN if unknown, "binarity" long 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytorch_lightning as pl
@@ -21,11 +21,21 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from alignpredict.data.astro.encoders import MANIFEST, simulate_feature_cache, simulation_key
-from alignpredict.data.astro.features import CLASSIFICATION_TASKS, LABEL_COLUMNS, SPLITS, FeatureSplit, load_feature_split
+from alignpredict.data.astro.features import (
+    CLASSIFICATION_TASKS,
+    LABEL_COLUMNS,
+    SPLITS,
+    FeatureSplit,
+    load_feature_split,
+)
 from alignpredict.data.astro.lightcurves import instrument_by_name
 
 SPLIT_MAP: dict[str, str] = {
-    "ssl_train": "train", "ssl_val": "val", "probe_train": "train", "probe_val": "val", "probe_test": "test",
+    "ssl_train": "train",
+    "ssl_val": "val",
+    "probe_train": "train",
+    "probe_val": "val",
+    "probe_test": "test",
 }
 
 
@@ -84,8 +94,10 @@ class AstroFeatureDataModule(pl.LightningDataModule):
             from hydra.core.hydra_config import HydraConfig
 
             if not HydraConfig.initialized():
-                raise ValueError("feature_dir is null (simulate) but no cache_dir was given and no Hydra run is active; "
-                                 "set data.cache_dir or data.feature_dir")
+                raise ValueError(
+                    "feature_dir is null (simulate) but no cache_dir was given and no Hydra run is active; "
+                    "set data.cache_dir or data.feature_dir"
+                )
             base = str(Path(HydraConfig.get().runtime.output_dir) / "astro_cache")
         params = {"photometry": self.photometry, **self.simulation}
         return Path(base) / f"sim_{self.photometry}_{simulation_key(**params)}"
@@ -94,8 +106,10 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         if self.feature_dir is not None:
             path = Path(self.feature_dir)
             if not path.is_dir():
-                raise FileNotFoundError(f"feature_dir {path} does not exist; point data.feature_dir at a folder with "
-                                        "z_<modality>_<split>.npy and meta_<split>.parquet, or set it to null to simulate")
+                raise FileNotFoundError(
+                    f"feature_dir {path} does not exist; point data.feature_dir at a folder with "
+                    "z_<modality>_<split>.npy and meta_<split>.parquet, or set it to null to simulate"
+                )
             return path
         path = self._simulated_dir()
         if not (path / MANIFEST).exists():
@@ -123,8 +137,10 @@ class AstroFeatureDataModule(pl.LightningDataModule):
             else:
                 rows = np.arange(n)
             if rows.size == 0:
-                raise ValueError(f"split {contract_split} (cache split {cache_split!r} in {self.resolved_dir}) has no star "
-                                 f"with a known {self.task!r} label; choose another task or fill the labels")
+                raise ValueError(
+                    f"split {contract_split} (cache split {cache_split!r} in {self.resolved_dir}) has no star "
+                    f"with a known {self.task!r} label; choose another task or fill the labels"
+                )
             self._rows[contract_split] = rows
 
     @property
@@ -142,8 +158,10 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         for modality in ("lamost", self.photometry):
             dims = {s: split.features[modality].shape[1] for s, split in splits.items()}
             if len(set(dims.values())) != 1:
-                raise ValueError(f"z_{modality}_*.npy in {self.resolved_dir} have different widths {dims}; "
-                                 "all splits must come from the same encoder")
+                raise ValueError(
+                    f"z_{modality}_*.npy in {self.resolved_dir} have different widths {dims}; "
+                    "all splits must come from the same encoder"
+                )
 
     def _scaler(self, train: FeatureSplit) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Per-dimension mean/std from the train split (identity when standardize is off)."""
@@ -159,7 +177,11 @@ class AstroFeatureDataModule(pl.LightningDataModule):
 
         out = {"x": scaled("lamost"), "y": scaled(self.photometry)}
         for column in LABEL_COLUMNS:
-            values = split.meta[column].to_numpy(dtype=float) if column in split.meta.columns else np.full(len(split), np.nan)
+            values = (
+                split.meta[column].to_numpy(dtype=float)
+                if column in split.meta.columns
+                else np.full(len(split), np.nan)
+            )
             if column in CLASSIFICATION_TASKS:
                 out[column] = torch.from_numpy(np.where(np.isnan(values), -1, values).astype(np.int64))
             else:
@@ -188,13 +210,19 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         rows = torch.as_tensor(self._rows[split])
         step = batch_size or self.batch_size
         for start in range(0, rows.numel(), step):
-            yield self._batch(split, rows[start:start + step], device)
+            yield self._batch(split, rows[start : start + step], device)
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         self._check_split(split)
         generator = torch.Generator().manual_seed(self.seed)
-        return DataLoader(_Rows(self._rows[split]), batch_size=self.batch_size, shuffle=shuffle,
-                          generator=generator, num_workers=self.num_workers, drop_last=False)
+        return DataLoader(
+            _Rows(self._rows[split]),
+            batch_size=self.batch_size,
+            shuffle=shuffle,
+            generator=generator,
+            num_workers=self.num_workers,
+            drop_last=False,
+        )
 
     def train_dataloader(self) -> DataLoader:
         return self._loader("ssl_train", shuffle=True)
@@ -211,12 +239,17 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         self._check_split("ssl_train")
         train = self._tensors["train"]
         facts: dict[str, float | int | str] = {
-            "dataset": f"astro_{self.photometry}", "task": self.task, "feature_dir": str(self.resolved_dir),
+            "dataset": f"astro_{self.photometry}",
+            "task": self.task,
+            "feature_dir": str(self.resolved_dir),
             "source": "simulated" if (Path(self.resolved_dir) / MANIFEST).exists() else "cached",
-            "x_dim": int(self.x_shape[0]), "y_dim": int(self.y_shape[0]),
+            "x_dim": int(self.x_shape[0]),
+            "y_dim": int(self.y_shape[0]),
             "n_samples": int(sum(len(t["label"]) for t in self._tensors.values())),
             "train_logg_mean": float(np.nanmean(train["logg"].numpy())),
-            "train_binary_fraction": float((train["binarity"] == 1).sum() / max(int((train["binarity"] >= 0).sum()), 1)),
+            "train_binary_fraction": float(
+                (train["binarity"] == 1).sum() / max(int((train["binarity"] >= 0).sum()), 1)
+            ),
         }
         facts.update({f"n_{split}": self.split_size(split) for split in SPLIT_MAP})
         return facts

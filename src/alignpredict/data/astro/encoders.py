@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -40,12 +40,14 @@ class PCAEncoder:
     components: np.ndarray  # (dim, n_inputs)
 
     @classmethod
-    def fit(cls, inputs: np.ndarray, dim: int) -> "PCAEncoder":
+    def fit(cls, inputs: np.ndarray, dim: int) -> PCAEncoder:
         """Fit on (n, ...) inputs; trailing axes are flattened."""
         inputs = inputs.reshape(len(inputs), -1)
         if dim > min(inputs.shape):
-            raise ValueError(f"encoder dim {dim} exceeds min(pool size, input size) = {min(inputs.shape)}; "
-                             "enlarge the pool or lower the dim")
+            raise ValueError(
+                f"encoder dim {dim} exceeds min(pool size, input size) = {min(inputs.shape)}; "
+                "enlarge the pool or lower the dim"
+            )
         mean = inputs.mean(axis=0)
         scale = inputs.std(axis=0) + 1e-6
         _, _, vt = np.linalg.svd((inputs - mean) / scale, full_matrices=False)
@@ -59,15 +61,21 @@ class PCAEncoder:
 
 def spectrum_inputs(pop: StellarPopulation, seed: int, chromosphere: bool = False) -> np.ndarray:
     """Absorption depth 1 - flux, (n_stars, 1, n_pixels), rendered in chunks to bound memory."""
-    chunks = [simulate_spectra(pop.subset(np.arange(i, min(i + CHUNK, len(pop)))), seed + i, chromosphere=chromosphere)[1]
-              for i in range(0, len(pop), CHUNK)]
+    chunks = [
+        simulate_spectra(pop.subset(np.arange(i, min(i + CHUNK, len(pop)))), seed + i, chromosphere=chromosphere)[1]
+        for i in range(0, len(pop), CHUNK)
+    ]
     return 1.0 - np.concatenate(chunks)[:, None, :]
 
 
 def lightcurve_flux(pop: StellarPopulation, instrument: Instrument, seed: int) -> np.ndarray:
     """Relative flux (n_stars, n_points) in ppm, simulated in chunks."""
-    return np.concatenate([simulate_lightcurves(pop.subset(np.arange(i, min(i + CHUNK, len(pop)))), instrument, seed + i)
-                           for i in range(0, len(pop), CHUNK)])
+    return np.concatenate(
+        [
+            simulate_lightcurves(pop.subset(np.arange(i, min(i + CHUNK, len(pop)))), instrument, seed + i)
+            for i in range(0, len(pop), CHUNK)
+        ]
+    )
 
 
 def lightcurve_inputs(pop: StellarPopulation, instrument: Instrument, seed: int, channel_length: int) -> np.ndarray:
@@ -76,26 +84,37 @@ def lightcurve_inputs(pop: StellarPopulation, instrument: Instrument, seed: int,
 
 
 def fit_frozen_encoders(
-    kind: str, pool: StellarPopulation, instrument: Instrument, seed: int, spectra_dim: int, photometry_dim: int,
-    channel_length: int, cnn_epochs: int = 15, chromosphere: bool = False,
+    kind: str,
+    pool: StellarPopulation,
+    instrument: Instrument,
+    seed: int,
+    spectra_dim: int,
+    photometry_dim: int,
+    channel_length: int,
+    cnn_epochs: int = 15,
+    chromosphere: bool = False,
 ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
     """(spectrum encoder, light-curve-channel encoder) fit on the pool; 'pca' (default) or 'cnn'."""
     spectra = spectrum_inputs(pool, seed, chromosphere)
     if kind == "pca":
-        return PCAEncoder.fit(spectra, spectra_dim), PCAEncoder.fit(lightcurve_inputs(pool, instrument, seed, channel_length), photometry_dim)
+        return PCAEncoder.fit(spectra, spectra_dim), PCAEncoder.fit(
+            lightcurve_inputs(pool, instrument, seed, channel_length), photometry_dim
+        )
     if kind == "cnn":
         targets = np.stack([pool.teff, pool.logg, pool.feh], axis=1)
         flux = lightcurve_flux(pool, instrument, seed)
         settings = CNNTraining(epochs=cnn_epochs)
-        return (train_spectrum_encoder(spectra, targets, spectra_dim, seed, settings),
-                train_lightcurve_encoder(flux, instrument.cadence_days, channel_length, photometry_dim, seed, settings))
+        return (
+            train_spectrum_encoder(spectra, targets, spectra_dim, seed, settings),
+            train_lightcurve_encoder(flux, instrument.cadence_days, channel_length, photometry_dim, seed, settings),
+        )
     raise ValueError(f"encoder must be 'pca' or 'cnn', got {kind!r}")
 
 
 def _split_indices(n: int, seed: int, fractions: tuple[float, float, float]) -> dict[str, np.ndarray]:
     order = np.random.default_rng(seed).permutation(n)
     n_train, n_val = int(round(fractions[0] * n)), int(round(fractions[1] * n))
-    return {"train": order[:n_train], "val": order[n_train:n_train + n_val], "test": order[n_train + n_val:]}
+    return {"train": order[:n_train], "val": order[n_train : n_train + n_val], "test": order[n_train + n_val :]}
 
 
 def simulation_key(**params: object) -> str:
@@ -134,8 +153,16 @@ def simulate_feature_cache(
     out = Path(out_dir)
     pool = sample_population(pool_size, seed + POOL_SEED_OFFSET)
     spectra_encoder, photometry_encoder = fit_frozen_encoders(
-        encoder, pool, instrument, seed + POOL_SEED_OFFSET, spectra_dim, photometry_dim, channel_length, cnn_epochs,
-        chromosphere)
+        encoder,
+        pool,
+        instrument,
+        seed + POOL_SEED_OFFSET,
+        spectra_dim,
+        photometry_dim,
+        channel_length,
+        cnn_epochs,
+        chromosphere,
+    )
 
     stars = sample_population(n_pairs, seed)
     z_spectra = spectra_encoder(spectrum_inputs(stars, seed, chromosphere))
@@ -143,13 +170,31 @@ def simulate_feature_cache(
     meta = add_age_labels(stars.to_frame(), stars, age_label)
     meta.insert(0, "star_id", np.arange(n_pairs))
     for split, index in _split_indices(n_pairs, seed, split_fractions).items():
-        write_feature_split(out, split, {"lamost": z_spectra[index], instrument.name: z_photometry[index]},
-                            meta.iloc[index].reset_index(drop=True))
-    write_json(out / MANIFEST, {
-        "source": "simulated", "instrument": instrument.name, "n_pairs": n_pairs, "seed": seed,
-        "pool_size": pool_size, "pool_seed": seed + POOL_SEED_OFFSET, "encoder": encoder, "cnn_epochs": cnn_epochs,
-        "age_label": age_label, "chromosphere": chromosphere,
-        "spectra_dim": spectra_dim, "photometry_dim": photometry_dim, "channel_length": channel_length,
-        "light_curve_points": instrument.n_points, "split_fractions": list(split_fractions), "splits": list(SPLITS),
-    })
+        write_feature_split(
+            out,
+            split,
+            {"lamost": z_spectra[index], instrument.name: z_photometry[index]},
+            meta.iloc[index].reset_index(drop=True),
+        )
+    write_json(
+        out / MANIFEST,
+        {
+            "source": "simulated",
+            "instrument": instrument.name,
+            "n_pairs": n_pairs,
+            "seed": seed,
+            "pool_size": pool_size,
+            "pool_seed": seed + POOL_SEED_OFFSET,
+            "encoder": encoder,
+            "cnn_epochs": cnn_epochs,
+            "age_label": age_label,
+            "chromosphere": chromosphere,
+            "spectra_dim": spectra_dim,
+            "photometry_dim": photometry_dim,
+            "channel_length": channel_length,
+            "light_curve_points": instrument.n_points,
+            "split_fractions": list(split_fractions),
+            "splits": list(SPLITS),
+        },
+    )
     return out

@@ -46,7 +46,11 @@ class FeatureSplit:
 
 
 def write_feature_split(
-    feature_dir: str | Path, split: str, features: dict[str, np.ndarray], meta: pd.DataFrame, meta_format: str = "parquet"
+    feature_dir: str | Path,
+    split: str,
+    features: dict[str, np.ndarray],
+    meta: pd.DataFrame,
+    meta_format: str = "parquet",
 ) -> list[Path]:
     """Write one split atomically in the documented layout; returns the paths written."""
     if split not in SPLITS:
@@ -87,15 +91,20 @@ def _read_meta(path: Path) -> pd.DataFrame:
 def _read_features(path: Path) -> np.ndarray:
     if not path.exists():
         found = sorted(p.name for p in path.parent.glob("z_*.npy")) if path.parent.exists() else []
-        raise FileNotFoundError(f"missing feature file {path}; found {found or 'no z_*.npy files'}. "
-                                "Write z_<modality>_<split>.npy for each modality and split")
+        raise FileNotFoundError(
+            f"missing feature file {path}; found {found or 'no z_*.npy files'}. "
+            "Write z_<modality>_<split>.npy for each modality and split"
+        )
     array = np.load(path, allow_pickle=False)
     if array.ndim != 2:
         raise ValueError(f"{path} has shape {array.shape}; a feature file must be 2-D (n_stars, dim)")
     bad = ~np.isfinite(array).all(axis=1)
     if bad.any():
-        raise ValueError(f"{path} has NaN/inf in {int(bad.sum())} of {array.shape[0]} rows (first row {int(np.flatnonzero(bad)[0])}); "
-                         "drop or impute those stars (and their meta rows) before caching")
+        raise ValueError(
+            f"{path} has NaN/inf in {int(bad.sum())} of {array.shape[0]} rows "
+            f"(first row {int(np.flatnonzero(bad)[0])}); "
+            "drop or impute those stars (and their meta rows) before caching"
+        )
     return array.astype(np.float32, copy=False)
 
 
@@ -105,16 +114,24 @@ def validate_labels(meta: pd.DataFrame, source: Path, required: tuple[str, ...])
         if column not in LABEL_COLUMNS:
             raise ValueError(f"unknown label {column!r}; the cache knows {LABEL_COLUMNS}")
         if column not in meta.columns:
-            raise ValueError(f"{source} has no {column!r} column (columns: {list(meta.columns)}); "
-                             f"add it (NaN where unknown) or choose a task from the columns present")
+            raise ValueError(
+                f"{source} has no {column!r} column (columns: {list(meta.columns)}); "
+                f"add it (NaN where unknown) or choose a task from the columns present"
+            )
         values = pd.to_numeric(meta[column], errors="coerce").to_numpy(dtype=float)
         known = values[~np.isnan(values)]
         if known.size == 0:
-            raise ValueError(f"{source}: every {column!r} label is missing; this split cannot serve the {column!r} task")
+            raise ValueError(
+                f"{source}: every {column!r} label is missing; this split cannot serve the {column!r} task"
+            )
         if not np.isfinite(known).all():
-            raise ValueError(f"{source}: {column!r} has infinite values; replace them with NaN (missing) or real values")
+            raise ValueError(
+                f"{source}: {column!r} has infinite values; replace them with NaN (missing) or real values"
+            )
         if column in CLASSIFICATION_TASKS and not np.isin(known, (0, 1)).all():
-            raise ValueError(f"{source}: {column!r} must be 0/1 (NaN where unknown), found {sorted(set(known.tolist()))[:5]}")
+            raise ValueError(
+                f"{source}: {column!r} must be 0/1 (NaN where unknown), found {sorted(set(known.tolist()))[:5]}"
+            )
 
 
 def load_feature_split(
@@ -130,8 +147,10 @@ def load_feature_split(
         path = feature_path(feature_dir, modality, split)
         array = _read_features(path)
         if array.shape[0] != len(meta):
-            raise ValueError(f"{path} has {array.shape[0]} rows but {source} has {len(meta)}; "
-                             "the feature files and the meta table must list the same stars in the same order")
+            raise ValueError(
+                f"{path} has {array.shape[0]} rows but {source} has {len(meta)}; "
+                "the feature files and the meta table must list the same stars in the same order"
+            )
         features[modality] = array
     validate_labels(meta, source, required_labels)
     return FeatureSplit(features=features, meta=meta.reset_index(drop=True))

@@ -69,16 +69,33 @@ def kepler(n_points: int = 4096) -> Instrument:
 
     The reference encoder saw 8400 points (175 d); the default here is shorter to keep CPU runs fast.
     """
-    return Instrument(name="kepler", cadence_min=29.4, n_points=n_points, noise_1h_ppm_at_ref=60.0,
-                      noise_floor_1h_ppm=10.0, dump_interval_days=3.0, dump_ppm_at_ref=5.0)
+    return Instrument(
+        name="kepler",
+        cadence_min=29.4,
+        n_points=n_points,
+        noise_1h_ppm_at_ref=60.0,
+        noise_floor_1h_ppm=10.0,
+        dump_interval_days=3.0,
+        dump_ppm_at_ref=5.0,
+    )
 
 
 def tess(n_points: int = 19440) -> Instrument:
     """2-min cadence over one 27 d sector; aperture 10.5 cm vs 95 cm gives ~10x Kepler's photon noise;
     60 ppm/h systematic floor, scattered-light ramps each 13.7 d orbit, 1 d downlink gap, momentum dumps ~3.5 d."""
-    return Instrument(name="tess", cadence_min=2.0, n_points=n_points, noise_1h_ppm_at_ref=600.0,
-                      noise_floor_1h_ppm=60.0, orbit_days=13.7, ramp_ppm_at_ref=800.0, ramp_days=1.0,
-                      gap_days=1.0, dump_interval_days=3.5, dump_ppm_at_ref=150.0)
+    return Instrument(
+        name="tess",
+        cadence_min=2.0,
+        n_points=n_points,
+        noise_1h_ppm_at_ref=600.0,
+        noise_floor_1h_ppm=60.0,
+        orbit_days=13.7,
+        ramp_ppm_at_ref=800.0,
+        ramp_days=1.0,
+        gap_days=1.0,
+        dump_interval_days=3.5,
+        dump_ppm_at_ref=150.0,
+    )
 
 
 INSTRUMENTS = {"kepler": kepler, "tess": tess}
@@ -134,10 +151,12 @@ def stochastic_signals(pop: StellarPopulation, inst: Instrument, rng: np.random.
     linewidth = np.maximum(0.1 * (pop.teff / T_SUN) ** 4, 2.0 * df)
     central_order = np.round(nu_max / dnu)
     for order in range(-5, 6):
-        for degree, offset, visibility in ((0, 0.0, 1.0), (1, 0.5, 1.5), (2, -0.12, 0.6)):
+        for _degree, offset, visibility in ((0, 0.0, 1.0), (1, 0.5, 1.5), (2, -0.12, 0.6)):
             nu = dnu * (central_order + order + 1.4 + offset)
             power = visibility * amp**2 * np.exp(-0.5 * ((nu - nu_max) / width) ** 2)
-            lorentz = (linewidth / (2 * np.pi))[:, None] / ((freq[None, :] - nu[:, None]) ** 2 + (linewidth / 2)[:, None] ** 2)
+            lorentz = (linewidth / (2 * np.pi))[:, None] / (
+                (freq[None, :] - nu[:, None]) ** 2 + (linewidth / 2)[:, None] ** 2
+            )
             psd += power[:, None] * lorentz * df
     return _stochastic_series(rng, psd * exposure[None, :], n_points)
 
@@ -163,8 +182,11 @@ def _disc_overlap(r1: np.ndarray, r2: np.ndarray, d: np.ndarray) -> np.ndarray:
     small, big = np.minimum(r1, r2), np.maximum(r1, r2)
     partial_a = np.clip((d**2 + r1**2 - r2**2) / (2 * d * r1), -1.0, 1.0)
     partial_b = np.clip((d**2 + r2**2 - r1**2) / (2 * d * r2), -1.0, 1.0)
-    lens = (r1**2 * np.arccos(partial_a) + r2**2 * np.arccos(partial_b)
-            - 0.5 * np.sqrt(np.clip((-d + r1 + r2) * (d + r1 - r2) * (d - r1 + r2) * (d + r1 + r2), 0.0, None)))
+    lens = (
+        r1**2 * np.arccos(partial_a)
+        + r2**2 * np.arccos(partial_b)
+        - 0.5 * np.sqrt(np.clip((-d + r1 + r2) * (d + r1 - r2) * (d - r1 + r2) * (d + r1 + r2), 0.0, None))
+    )
     return np.where(d >= r1 + r2, 0.0, np.where(d <= big - small, np.pi * small**2, lens))
 
 
@@ -184,7 +206,12 @@ def binary_signal(pop: StellarPopulation, time: np.ndarray, band_angstrom: float
     overlap = _disc_overlap(pop.radius[:, None], pop.radius2[:, None], separation)
     primary_in_front = np.cos(phase) < 0
     eclipsed = np.where(primary_in_front, overlap * surface2[:, None], overlap * surface1[:, None])
-    ellipsoidal = pop.mass_ratio[:, None] * (pop.radius[:, None] / a) ** 3 * np.sin(pop.inclination)[:, None] ** 2 * np.cos(2 * phase)
+    ellipsoidal = (
+        pop.mass_ratio[:, None]
+        * (pop.radius[:, None] / a) ** 3
+        * np.sin(pop.inclination)[:, None] ** 2
+        * np.cos(2 * phase)
+    )
     relative = -eclipsed / total - ellipsoidal * (light1[:, None] / total)
     return np.where((pop.binarity == 1)[:, None], relative, 0.0) * 1e6
 
@@ -207,7 +234,9 @@ def systematics(pop: StellarPopulation, inst: Instrument, time: np.ndarray, rng:
     return out
 
 
-def simulate_lightcurves(pop: StellarPopulation, inst: Instrument, seed: int, band_angstrom: float = 6400.0) -> np.ndarray:
+def simulate_lightcurves(
+    pop: StellarPopulation, inst: Instrument, seed: int, band_angstrom: float = 6400.0
+) -> np.ndarray:
     """Relative flux in ppm (n_stars, n_points) float32; the data gap (if any) is filled with zeros."""
     rng = np.random.default_rng([seed, NOISE_STREAM])
     time = np.arange(inst.n_points) * inst.cadence_days

@@ -48,7 +48,7 @@ class StellarPopulation:
     def __len__(self) -> int:
         return int(self.mass.shape[0])
 
-    def subset(self, index: np.ndarray) -> "StellarPopulation":
+    def subset(self, index: np.ndarray) -> StellarPopulation:
         """The stars at `index`, in that order."""
         return StellarPopulation(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
 
@@ -130,7 +130,9 @@ def sample_population(
     if n < 1:
         raise ValueError(f"n must be >= 1 stars, got {n}")
     if not 0.0 <= giant_fraction + subgiant_fraction <= 1.0 or min(giant_fraction, subgiant_fraction) < 0:
-        raise ValueError(f"giant_fraction + subgiant_fraction must lie in [0, 1], got {giant_fraction} + {subgiant_fraction}")
+        raise ValueError(
+            f"giant_fraction + subgiant_fraction must lie in [0, 1], got {giant_fraction} + {subgiant_fraction}"
+        )
     if not 0.0 <= binary_fraction <= 1.0:
         raise ValueError(f"binary_fraction must lie in [0, 1], got {binary_fraction}")
     rng = np.random.default_rng(seed)
@@ -152,7 +154,11 @@ def sample_population(
     radius[sub] = rng.uniform(1.8, 3.5, int(sub.sum())) * mass[sub] ** 0.3
     teff[sub] = 6000.0 * mass[sub] ** 0.2 - 320.0 * (radius[sub] - 1.8) - 120.0 * feh[sub]
     clump = rng.random(n) < 0.4
-    radius[giant] = np.where(clump[giant], rng.normal(11.0, 1.5, int(giant.sum())), 10 ** rng.uniform(np.log10(4.0), np.log10(30.0), int(giant.sum())))
+    radius[giant] = np.where(
+        clump[giant],
+        rng.normal(11.0, 1.5, int(giant.sum())),
+        10 ** rng.uniform(np.log10(4.0), np.log10(30.0), int(giant.sum())),
+    )
     teff[giant] = 4800.0 - 600.0 * np.log10(radius[giant] / 10.0) - 150.0 * feh[giant] + 200.0 * (mass[giant] - 1.2)
     evolved = sub | giant
     luminosity[evolved] = radius[evolved] ** 2 * (teff[evolved] / T_SUN) ** 4
@@ -182,10 +188,26 @@ def sample_population(
     lo, hi = mag_range
     mag = lo + (hi - lo) * np.sqrt(rng.random(n))
     return StellarPopulation(
-        mass=mass, age=age, feh=feh, state=state.astype(np.int64), teff=teff, logg=logg, radius=radius,
-        luminosity=luminosity, mag=mag, prot=prot, spot_amplitude=spot_amplitude, binarity=binarity,
-        mass_ratio=mass_ratio, orbital_period=orbital_period, inclination=inclination, orbital_phase=orbital_phase,
-        teff2=teff2, logg2=logg2, radius2=radius2, luminosity2=luminosity2,
+        mass=mass,
+        age=age,
+        feh=feh,
+        state=state.astype(np.int64),
+        teff=teff,
+        logg=logg,
+        radius=radius,
+        luminosity=luminosity,
+        mag=mag,
+        prot=prot,
+        spot_amplitude=spot_amplitude,
+        binarity=binarity,
+        mass_ratio=mass_ratio,
+        orbital_period=orbital_period,
+        inclination=inclination,
+        orbital_phase=orbital_phase,
+        teff2=teff2,
+        logg2=logg2,
+        radius2=radius2,
+        luminosity2=luminosity2,
     )
 
 

@@ -90,8 +90,15 @@ STRONG_LINES: dict[str, tuple[float, float, float, int, float]] = {
 
 # (bandhead A, e-folding length A toward the red, kind): 0 TiO (cool), 1 CH G band (G-K), 2 CN (giants)
 MOLECULAR_BANDS: tuple[tuple[float, float, int], ...] = (
-    (4955.0, 60.0, 0), (5167.0, 60.0, 0), (5448.0, 80.0, 0), (6159.0, 80.0, 0), (7054.0, 120.0, 0),
-    (7589.0, 120.0, 0), (4300.0, 25.0, 1), (3883.0, 40.0, 2), (4216.0, 30.0, 2),
+    (4955.0, 60.0, 0),
+    (5167.0, 60.0, 0),
+    (5448.0, 80.0, 0),
+    (6159.0, 80.0, 0),
+    (7054.0, 120.0, 0),
+    (7589.0, 120.0, 0),
+    (4300.0, 25.0, 1),
+    (3883.0, 40.0, 2),
+    (4216.0, 30.0, 2),
 )
 
 
@@ -149,7 +156,12 @@ def _band_depths(teff: np.ndarray, logg: np.ndarray, feh: np.ndarray) -> np.ndar
     """Optical depth at each molecular bandhead, (n_stars, n_bands)."""
     cool = np.clip((4300.0 - teff) / 1000.0, 0.0, 1.0) ** 1.5
     gband = 0.35 * np.exp(-(((teff - 4900.0) / 900.0) ** 2)) * 10 ** (0.5 * feh)
-    cn = 0.3 * np.clip((5600.0 - teff) / 1500.0, 0.0, 1.0) * np.clip(1.0 + (LOGG_SUN - logg) / 2.0, 1.0, 3.0) * 10 ** (0.5 * feh)
+    cn = (
+        0.3
+        * np.clip((5600.0 - teff) / 1500.0, 0.0, 1.0)
+        * np.clip(1.0 + (LOGG_SUN - logg) / 2.0, 1.0, 3.0)
+        * 10 ** (0.5 * feh)
+    )
     by_kind = np.stack([1.5 * cool, gband, cn], axis=1)
     kinds = np.array([band[2] for band in MOLECULAR_BANDS])
     return by_kind[:, kinds]
@@ -263,9 +275,9 @@ def simulate_spectra(
     binary = pop.binarity == 1
     if binary.any():
         b = np.flatnonzero(binary)
-        secondary = np.exp(-line_absorption(
-            spectrograph, lines, pop.teff2[b], pop.logg2[b], pop.feh[b], companion_velocity(pop)[b]
-        ))
+        secondary = np.exp(
+            -line_absorption(spectrograph, lines, pop.teff2[b], pop.logg2[b], pop.feh[b], companion_velocity(pop)[b])
+        )
         light1 = pop.radius[b, None] ** 2 * planck_ratio(wave, pop.teff[b])
         light2 = pop.radius2[b, None] ** 2 * planck_ratio(wave, pop.teff2[b])
         weight2 = light2 / (light1 + light2)

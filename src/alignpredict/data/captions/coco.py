@@ -38,8 +38,10 @@ def coco_paths(root: str | os.PathLike, split: str) -> tuple[Path, Path, Path]:
         if not path.exists():
             raise FileNotFoundError(
                 f"COCO {what} not found at {path}. Point data.root (or the COCO_ROOT environment variable) at a folder "
-                f"holding {split}/ and annotations/instances_{split}.json + captions_{split}.json, or use data=captions "
-                "for the synthetic set that needs no download.")
+                f"holding {split}/ and annotations/instances_{split}.json + captions_{split}.json, "
+                "or use data=captions "
+                "for the synthetic set that needs no download."
+            )
     return images, instances, captions
 
 
@@ -54,8 +56,14 @@ def _load_coco(path: Path) -> COCO:
 class CocoCaptionSource:
     """One COCO split: image paths, largest-instance labels, non-empty captions and instance records."""
 
-    def __init__(self, root: str | os.PathLike, split: str = "train2017", area_rule: str = "segmentation",
-                 image_size: int = 224, max_images: int | None = None) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike,
+        split: str = "train2017",
+        area_rule: str = "segmentation",
+        image_size: int = 224,
+        max_images: int | None = None,
+    ) -> None:
         if area_rule not in AREA_RULES:
             raise ValueError(f"area_rule must be one of {AREA_RULES}; got {area_rule!r}")
         if image_size < 16:
@@ -89,16 +97,27 @@ class CocoCaptionSource:
             ids.append(image_id)
             texts.append(kept)
             width, height = float(info["width"]), float(info["height"])
-            objects.append([(contiguous[a["category_id"]], float(a["area"]) / (width * height),
-                             (a["bbox"][0] + a["bbox"][2] / 2) / width) for a in annotations])
+            objects.append(
+                [
+                    (
+                        contiguous[a["category_id"]],
+                        float(a["area"]) / (width * height),
+                        (a["bbox"][0] + a["bbox"][2] / 2) / width,
+                    )
+                    for a in annotations
+                ]
+            )
             if max_images is not None and len(paths) >= max_images:
                 break
         if not paths:
             raise ValueError(f"no usable image in COCO {split} under {root} (skipped: {self.skipped}); check the files")
         if any(self.skipped.values()):
-            warnings.warn(f"COCO {split}: skipped {self.skipped['missing_image']} images with no file, "
-                          f"{self.skipped['no_caption']} with no non-empty caption, and dropped "
-                          f"{self.skipped['empty_caption']} empty captions", stacklevel=2)
+            warnings.warn(
+                f"COCO {split}: skipped {self.skipped['missing_image']} images with no file, "
+                f"{self.skipped['no_caption']} with no non-empty caption, and dropped "
+                f"{self.skipped['empty_caption']} empty captions",
+                stacklevel=2,
+            )
         self.paths, self.captions, self._objects = paths, texts, objects
         self.labels = torch.tensor(labels, dtype=torch.long)
         self.item_ids = torch.tensor(ids, dtype=torch.long)

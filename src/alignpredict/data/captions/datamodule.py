@@ -10,7 +10,7 @@ probe splits are always clean, with the first caption of each image, so evaluati
 from __future__ import annotations
 
 import math
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pytorch_lightning as pl
@@ -18,13 +18,23 @@ import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
 from alignpredict.data.captions.coco import CocoCaptionSource
-from alignpredict.data.counter_rng import python_rng
 from alignpredict.data.captions.style_noise import ImageStyleNoise, draw_styles
 from alignpredict.data.captions.synthetic import CaptionedScenes
 from alignpredict.data.captions.text_nuisance import (
-    STATISTIC_TOKENS, STYLE_WORDS, TEXT_NUISANCE_MODES, add_style_description, image_statistics, insert_statistics,
-    scene_phrase, scene_vocabulary, statistic_tokens, style_description, swap_caption)
+    STATISTIC_TOKENS,
+    STYLE_WORDS,
+    TEXT_NUISANCE_MODES,
+    add_style_description,
+    image_statistics,
+    insert_statistics,
+    scene_phrase,
+    scene_vocabulary,
+    statistic_tokens,
+    style_description,
+    swap_caption,
+)
 from alignpredict.data.captions.tokenizer import CaptionTokenizer, split_words
+from alignpredict.data.counter_rng import python_rng
 
 SPLITS = ("ssl_train", "ssl_val", "probe_train", "probe_val", "probe_test")
 SSL_SPLITS = ("ssl_train", "ssl_val")
@@ -62,18 +72,36 @@ class _BatchRequests(Sampler):
 
     def __iter__(self) -> Iterator[tuple[list[int], int | None]]:
         self.epoch += 1
-        order = (torch.randperm(self.n, generator=torch.Generator().manual_seed(
-            hash((self.seed, _STREAM_SHUFFLE, self.epoch)) & 0x7FFFFFFF)) if self.shuffle else torch.arange(self.n))
+        order = (
+            torch.randperm(
+                self.n,
+                generator=torch.Generator().manual_seed(hash((self.seed, _STREAM_SHUFFLE, self.epoch)) & 0x7FFFFFFF),
+            )
+            if self.shuffle
+            else torch.arange(self.n)
+        )
         for batch in range(len(self)):
-            yield order[batch * self.batch_size : (batch + 1) * self.batch_size].tolist(), self.epoch if self.shuffle else None
+            yield (
+                order[batch * self.batch_size : (batch + 1) * self.batch_size].tolist(),
+                self.epoch if self.shuffle else None,
+            )
 
 
 class CaptionSplit(Dataset):
     """One split: `dataset[(positions, epoch)]` builds a whole batch (images rendered or read, captions encoded)."""
 
-    def __init__(self, source: CaptionedScenes | CocoCaptionSource, rows: torch.Tensor, tokenizer: CaptionTokenizer,
-                 seed: int, random_caption: bool, text_nuisance: str | None = None, nuisance_strength: float = 0.0,
-                 style_jitter: float = 0.0, swap_probability: float = 0.0) -> None:
+    def __init__(
+        self,
+        source: CaptionedScenes | CocoCaptionSource,
+        rows: torch.Tensor,
+        tokenizer: CaptionTokenizer,
+        seed: int,
+        random_caption: bool,
+        text_nuisance: str | None = None,
+        nuisance_strength: float = 0.0,
+        style_jitter: float = 0.0,
+        swap_probability: float = 0.0,
+    ) -> None:
         self.source, self.rows, self.tokenizer, self.seed = source, rows, tokenizer, seed
         self.random_caption, self.mode = random_caption, text_nuisance
         self.strength, self.jitter, self.swap_probability = nuisance_strength, style_jitter, swap_probability
@@ -126,21 +154,42 @@ class CaptionDataModule(pl.LightningDataModule):
     from nuisance_strength and match the description, so style_strength must then be 0.
     """
 
-    def __init__(self, source: str = "synthetic", n_samples: int | None = 20000, seed: int = 0, batch_size: int = 256,
-                 split_fractions: Mapping[str, float] | None = None, style_strength: float = 0.0,
-                 text_nuisance: str | None = None, nuisance_strength: float = 0.5, style_jitter: float = 0.0,
-                 swap_probability: float = 0.0, image_size: int = 64, max_len: int = 40, min_freq: int = 3,
-                 max_vocab: int = 10000, vocab_path: str | None = None, n_classes: int = 16,
-                 prior_exponent: float = 1.0, p_name_dominant: float = 0.8, captions_per_image: int = 5,
-                 root: str | None = None, area_rule: str = "segmentation", train_split: str = "train2017",
-                 test_split: str = "val2017", num_workers: int = 0) -> None:
+    def __init__(
+        self,
+        source: str = "synthetic",
+        n_samples: int | None = 20000,
+        seed: int = 0,
+        batch_size: int = 256,
+        split_fractions: Mapping[str, float] | None = None,
+        style_strength: float = 0.0,
+        text_nuisance: str | None = None,
+        nuisance_strength: float = 0.5,
+        style_jitter: float = 0.0,
+        swap_probability: float = 0.0,
+        image_size: int = 64,
+        max_len: int = 40,
+        min_freq: int = 3,
+        max_vocab: int = 10000,
+        vocab_path: str | None = None,
+        n_classes: int = 16,
+        prior_exponent: float = 1.0,
+        p_name_dominant: float = 0.8,
+        captions_per_image: int = 5,
+        root: str | None = None,
+        area_rule: str = "segmentation",
+        train_split: str = "train2017",
+        test_split: str = "val2017",
+        num_workers: int = 0,
+    ) -> None:
         super().__init__()
         if source not in ("synthetic", "coco"):
             raise ValueError(f"source must be 'synthetic' or 'coco'; got {source!r}")
         if text_nuisance is not None and text_nuisance not in TEXT_NUISANCE_MODES:
             raise ValueError(f"text_nuisance must be null or one of {TEXT_NUISANCE_MODES}; got {text_nuisance!r}")
         if text_nuisance == "style" and style_strength > 0:
-            raise ValueError("text_nuisance='style' styles the images itself (at nuisance_strength); set style_strength=0")
+            raise ValueError(
+                "text_nuisance='style' styles the images itself (at nuisance_strength); set style_strength=0"
+            )
         if source == "coco" and root is None:
             raise ValueError("source='coco' needs data.root: the folder holding train2017/, val2017/ and annotations/")
         if source == "synthetic" and n_samples is None:
@@ -153,12 +202,19 @@ class CaptionDataModule(pl.LightningDataModule):
         self.style_jitter, self.swap_probability = float(style_jitter), float(swap_probability)
         self.image_size, self.max_len, self.min_freq, self.max_vocab = image_size, max_len, min_freq, max_vocab
         self.vocab_path, self.num_workers = vocab_path, num_workers
-        self.synthetic_options = dict(n_classes=n_classes, prior_exponent=prior_exponent,
-                                      p_name_dominant=p_name_dominant, captions_per_image=captions_per_image)
+        self.synthetic_options = dict(
+            n_classes=n_classes,
+            prior_exponent=prior_exponent,
+            p_name_dominant=p_name_dominant,
+            captions_per_image=captions_per_image,
+        )
         self.coco_options = dict(root=root, area_rule=area_rule, train_split=train_split, test_split=test_split)
         self.style_strength = float(style_strength)
-        self.image_noise = (ImageStyleNoise(self.nuisance_strength, self.seed, extra_blur=False)
-                            if text_nuisance == "style" else ImageStyleNoise(self.style_strength, self.seed))
+        self.image_noise = (
+            ImageStyleNoise(self.nuisance_strength, self.seed, extra_blur=False)
+            if text_nuisance == "style"
+            else ImageStyleNoise(self.style_strength, self.seed)
+        )
         self.x_shape = (3, image_size, image_size)
         self.y_shape = (max_len,)
         self._splits: dict[str, CaptionSplit] = {}
@@ -169,17 +225,23 @@ class CaptionDataModule(pl.LightningDataModule):
             return
         placement = self._place_splits()
         train_source, train_rows = placement["ssl_train"]
-        self.tokenizer = self._tokenizer([c for r in train_rows.tolist() for c in train_source.captions[r]],
-                                         train_source.class_names)
+        self.tokenizer = self._tokenizer(
+            [c for r in train_rows.tolist() for c in train_source.captions[r]], train_source.class_names
+        )
         self.class_names = train_source.class_names
         self.num_classes = len(self.class_names)
         self.vocab_size, self.pad_id = len(self.tokenizer), self.tokenizer.pad_id
-        nuisance = dict(text_nuisance=self.text_nuisance, nuisance_strength=self.nuisance_strength,
-                        style_jitter=self.style_jitter, swap_probability=self.swap_probability)
+        nuisance = dict(
+            text_nuisance=self.text_nuisance,
+            nuisance_strength=self.nuisance_strength,
+            style_jitter=self.style_jitter,
+            swap_probability=self.swap_probability,
+        )
         for name, (source, rows) in placement.items():
             extra = nuisance if name in SSL_SPLITS else {}
-            self._splits[name] = CaptionSplit(source, rows, self.tokenizer, self.seed,
-                                              random_caption=name == "ssl_train", **extra)
+            self._splits[name] = CaptionSplit(
+                source, rows, self.tokenizer, self.seed, random_caption=name == "ssl_train", **extra
+            )
 
     def _place_splits(self) -> dict[str, tuple[CaptionedScenes | CocoCaptionSource, torch.Tensor]]:
         """Each split as (source, rows): consecutive disjoint ranges (COCO's probe_test: the whole test split)."""
@@ -189,10 +251,16 @@ class CaptionDataModule(pl.LightningDataModule):
             sources = dict.fromkeys(SPLITS, self.source)
         else:
             options = self.coco_options
-            self.source = CocoCaptionSource(options["root"], options["train_split"], options["area_rule"],
-                                            self.image_size, max_images=self.n_samples)
-            self.test_source = CocoCaptionSource(options["root"], options["test_split"], options["area_rule"],
-                                                 self.image_size)
+            self.source = CocoCaptionSource(
+                options["root"],
+                options["train_split"],
+                options["area_rule"],
+                self.image_size,
+                max_images=self.n_samples,
+            )
+            self.test_source = CocoCaptionSource(
+                options["root"], options["test_split"], options["area_rule"], self.image_size
+            )
             pool = {name: float(self.fractions[name]) for name in SPLITS[:-1] if name in self.fractions}
             total = sum(pool.values()) or 1.0
             sizes = split_sizes(len(self.source), {k: v / total for k, v in pool.items()}, SPLITS[:-1])
@@ -227,13 +295,24 @@ class CaptionDataModule(pl.LightningDataModule):
             raise RuntimeError("call setup() before asking for data")
         return self._splits[split]
 
-    def _loader(self, split: str, shuffle: bool, batch_size: int | None = None, drop_last: bool = False,
-                persistent: bool = False) -> DataLoader:
+    def _loader(
+        self,
+        split: str,
+        shuffle: bool,
+        batch_size: int | None = None,
+        drop_last: bool = False,
+        persistent: bool = False,
+    ) -> DataLoader:
         data = self._split(split)
         size = batch_size or self.batch_size
         sampler = _BatchRequests(len(data), size, shuffle, self.seed, drop_last and len(data) >= size)
-        return DataLoader(data, sampler=sampler, batch_size=None, num_workers=self.num_workers,
-                          persistent_workers=persistent and self.num_workers > 0)
+        return DataLoader(
+            data,
+            sampler=sampler,
+            batch_size=None,
+            num_workers=self.num_workers,
+            persistent_workers=persistent and self.num_workers > 0,
+        )
 
     def train_dataloader(self) -> DataLoader:
         """Shuffled, seeded SSL batches with a random caption per image; the last partial batch is dropped."""

@@ -9,8 +9,8 @@ Everything runs batched on (B, 3, H, W) tensors in [0, 1]; each item's draws are
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -25,12 +25,26 @@ class Style:
 
 
 STYLE_GROUPS: tuple[tuple[str, tuple[Style, ...]], ...] = (
-    ("colour_cast", (Style("sepia", "sepia toned"), Style("cool_blue", "cool blue tinted"),
-                     Style("warm_amber", "warm amber tinted"), Style("green_tint", "green tinted"))),
+    (
+        "colour_cast",
+        (
+            Style("sepia", "sepia toned"),
+            Style("cool_blue", "cool blue tinted"),
+            Style("warm_amber", "warm amber tinted"),
+            Style("green_tint", "green tinted"),
+        ),
+    ),
     ("exposure", (Style("overexposed", "overexposed"), Style("underexposed", "underexposed"))),
     ("contrast", (Style("high_contrast", "high contrast"), Style("low_contrast", "low contrast"))),
-    ("texture", (Style("grain", "grainy"), Style("soft_focus", "soft focus"),
-                 Style("posterize", "posterized"), Style("solarize", "solarized"))),
+    (
+        "texture",
+        (
+            Style("grain", "grainy"),
+            Style("soft_focus", "soft focus"),
+            Style("posterize", "posterized"),
+            Style("solarize", "solarized"),
+        ),
+    ),
     ("saturation", (Style("vivid", "vividly saturated"), Style("muted", "muted"))),
     ("spatial", (Style("vignette", "vignetted"), Style("spotlight", "spotlit"))),
 )
@@ -157,8 +171,9 @@ _PIXEL_OPS: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
 }
 
 
-def apply_style(name: str, images: torch.Tensor, intensity: torch.Tensor, seed: int = 0,
-                index: torch.Tensor | None = None) -> torch.Tensor:
+def apply_style(
+    name: str, images: torch.Tensor, intensity: torch.Tensor, seed: int = 0, index: torch.Tensor | None = None
+) -> torch.Tensor:
     """One named style at per-image intensity t (B,), clamped to [0, 1]; grain noise is keyed by (seed, index)."""
     t = intensity.to(images.dtype).reshape(-1, 1, 1, 1)
     if name == "grain":

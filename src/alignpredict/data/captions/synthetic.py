@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import torch
 
-from alignpredict.data.counter_rng import python_rng, random_ints, uniforms
 from alignpredict.data.captions.text_nuisance import SceneObject
+from alignpredict.data.counter_rng import python_rng, random_ints, uniforms
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,12 @@ CLUTTER_GRID = 16
 CLUTTER_DENSITY = 0.12
 _NOISE_BANK = 64
 _AREA_RANGE = (0.02, 0.16)
-_EDGE_STREAMS = {name: 0xC0 + i for i, name in enumerate(
-    ("count", "class", "area", "cx", "cy", "angle", "tint", "shade", "bg", "clutter", "noise", "caption"))}
+_EDGE_STREAMS = {
+    name: 0xC0 + i
+    for i, name in enumerate(
+        ("count", "class", "area", "cx", "cy", "angle", "tint", "shade", "bg", "clutter", "noise", "caption")
+    )
+}
 
 
 def _shape_distance(shape: str, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -136,9 +140,17 @@ def _with_article(phrase: str) -> str:
 class CaptionedScenes:
     """The synthetic captioned-scenes source: labels, captions and scene objects for all items, pixels per batch."""
 
-    def __init__(self, n_samples: int, seed: int = 0, image_size: int = 64, n_classes: int = 16,
-                 prior_exponent: float = 1.0, captions_per_image: int = 5, p_name_dominant: float = 0.8,
-                 pixel_noise: float = 0.04) -> None:
+    def __init__(
+        self,
+        n_samples: int,
+        seed: int = 0,
+        image_size: int = 64,
+        n_classes: int = 16,
+        prior_exponent: float = 1.0,
+        captions_per_image: int = 5,
+        p_name_dominant: float = 0.8,
+        pixel_noise: float = 0.04,
+    ) -> None:
         if n_samples < 1:
             raise ValueError(f"n_samples must be >= 1; got {n_samples}")
         if image_size < 16:
@@ -155,10 +167,12 @@ class CaptionedScenes:
         self._texture_ids = torch.tensor([TEXTURES.index(c.texture) for c in self.classes])
         self.item_ids = torch.arange(n_samples)
         self._draw_layout(self.item_ids)
-        self.captions = [self._captions(i, layout, captions_per_image, p_name_dominant)
-                         for i, layout in enumerate(self._layouts())]
-        self._noise_bank = torch.randn(_NOISE_BANK, 3, image_size, image_size,
-                                       generator=torch.Generator().manual_seed(self.seed))
+        self.captions = [
+            self._captions(i, layout, captions_per_image, p_name_dominant) for i, layout in enumerate(self._layouts())
+        ]
+        self._noise_bank = torch.randn(
+            _NOISE_BANK, 3, image_size, image_size, generator=torch.Generator().manual_seed(self.seed)
+        )
 
     def __len__(self) -> int:
         return len(self.item_ids)
@@ -185,19 +199,27 @@ class CaptionedScenes:
         tint = (self._u("tint", index, 3 * MAX_OBJECTS).reshape(n, MAX_OBJECTS, 3) - 0.5) * 0.16
         shade = 0.8 + 0.3 * self._u("shade", index, MAX_OBJECTS)
         base = torch.tensor([c.rgb for c in self.classes])[self.object_class]
-        self.object_rgb = ((base + torch.gather(tint, 1, order[..., None].expand(-1, -1, 3)))
-                           * torch.gather(shade, 1, order)[..., None]).clamp(0, 1)
+        self.object_rgb = (
+            (base + torch.gather(tint, 1, order[..., None].expand(-1, -1, 3)))
+            * torch.gather(shade, 1, order)[..., None]
+        ).clamp(0, 1)
         self.labels = self.object_class[:, 0].clone()
 
     def _layouts(self) -> list[_Layout]:
         """Per-item plain-Python views of the layout, for the string work (tensor indexing per item is slow)."""
-        fields = [t.tolist() for t in (self.n_objects, self.object_class, self.object_area, self.center_x, self.center_y)]
+        fields = [
+            t.tolist() for t in (self.n_objects, self.object_class, self.object_area, self.center_x, self.center_y)
+        ]
         return [_Layout(cls[:n], area[:n], x[:n], y[:n]) for n, cls, area, x, y in zip(*fields)]
 
     def scene_objects(self, row: int) -> list[SceneObject]:
         n = int(self.n_objects[row])
-        return [SceneObject(self.class_names[c], a, x) for c, a, x in
-                zip(self.object_class[row, :n].tolist(), self.object_area[row, :n].tolist(), self.center_x[row, :n].tolist())]
+        return [
+            SceneObject(self.class_names[c], a, x)
+            for c, a, x in zip(
+                self.object_class[row, :n].tolist(), self.object_area[row, :n].tolist(), self.center_x[row, :n].tolist()
+            )
+        ]
 
     def _noun_phrase(self, rng: random.Random, layout: _Layout, k: int, with_size: bool) -> str:
         cls = self.classes[layout.classes[k]]
@@ -237,16 +259,27 @@ class CaptionedScenes:
                     templates = [f"{d} {rel} {s}.", f"an image showing {d} and {s}.", f"we can see {d} {rel} {s}."]
                 else:
                     templates = [f"{d} on a cluttered background.", f"we can see {d}."]
-                templates += [f"{d}.", f"a picture of {d}.", f"there is {d} in the image.",
-                              f"close up of {d} with some clutter around."]
+                templates += [
+                    f"{d}.",
+                    f"a picture of {d}.",
+                    f"there is {d} in the image.",
+                    f"close up of {d} with some clutter around.",
+                ]
             elif others:
                 s = self._noun_phrase(rng, layout, k, with_size=False)
-                templates = [f"{s} on a busy background.", f"a cluttered scene with {s}.",
-                             f"there is {s} near something {dominant.colour_word}.", f"a photo with {s} in it."]
+                templates = [
+                    f"{s} on a busy background.",
+                    f"a cluttered scene with {s}.",
+                    f"there is {s} near something {dominant.colour_word}.",
+                    f"a photo with {s} in it.",
+                ]
             else:
                 texture = rng.choice(TEXTURE_WORDS[dominant.texture])
-                templates = [f"a {dominant.colour_word} object on a noisy background.",
-                             "some shape in a cluttered picture.", f"a blurry photo of something {texture}."]
+                templates = [
+                    f"a {dominant.colour_word} object on a noisy background.",
+                    "some shape in a cluttered picture.",
+                    f"a blurry photo of something {texture}.",
+                ]
             out.append(rng.choice(templates))
         return out
 
@@ -282,7 +315,9 @@ class CaptionedScenes:
         rows = (pixels[None, :] - bits[:, 1:2]) % size
         cols = (cols - bits[:, 2:3]) % size
         pick = (bits[:, 0] % _NOISE_BANK)[:, None, None, None]
-        return self._noise_bank[pick, torch.arange(3)[None, :, None, None], rows[:, None, :, None], cols[:, None, None, :]]
+        return self._noise_bank[
+            pick, torch.arange(3)[None, :, None, None], rows[:, None, :, None], cols[:, None, None, :]
+        ]
 
     def _background(self, index: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
         u = self._u("bg", index, 7)
@@ -301,7 +336,9 @@ class CaptionedScenes:
         colour = torch.nn.functional.interpolate(u[:, 1:], size=size, mode="nearest")
         return canvas * (1 - alpha) + colour * alpha
 
-    def _paint_object(self, canvas: torch.Tensor, rows: torch.Tensor, k: int, xs: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
+    def _paint_object(
+        self, canvas: torch.Tensor, rows: torch.Tensor, k: int, xs: torch.Tensor, ys: torch.Tensor
+    ) -> torch.Tensor:
         """Paint slot k (sorted by area, largest first) of the batch items that have one."""
         batch = torch.nonzero(self.n_objects[rows] > k).flatten()
         if batch.numel() == 0:

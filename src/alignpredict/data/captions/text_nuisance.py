@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -23,8 +23,11 @@ TEXT_NUISANCE_MODES = ("text_only", "style", "scene", "caption_swap")
 
 # Six image statistics in the reference's fixed order: (name, bin edges, one token per bin).
 IMAGE_STATISTICS: tuple[tuple[str, tuple[float, ...], tuple[str, ...]], ...] = (
-    ("brightness", (0.15, 0.25, 0.40, 0.55, 0.70),
-     ("very_dark", "dark", "dim", "moderately_lit", "bright", "very_bright")),
+    (
+        "brightness",
+        (0.15, 0.25, 0.40, 0.55, 0.70),
+        ("very_dark", "dark", "dim", "moderately_lit", "bright", "very_bright"),
+    ),
     ("colour_temperature", (-0.04, 0.04), ("cool_toned", "neutral_toned", "warm_toned")),
     ("contrast", (0.10, 0.18, 0.27), ("flat_contrast", "low_contrast", "medium_contrast", "strong_contrast")),
     ("saturation", (0.12, 0.25, 0.45), ("greyish", "pale", "colourful", "saturated")),
@@ -33,9 +36,28 @@ IMAGE_STATISTICS: tuple[tuple[str, tuple[float, ...], tuple[str, ...]], ...] = (
 )
 STATISTIC_TOKENS: tuple[str, ...] = tuple(tok for _, _, toks in IMAGE_STATISTICS for tok in toks)
 ADVERBS = ("somewhat", "moderately", "strongly", "very strongly")
-STYLE_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
-    w for text in [*ADVERBS, *(s.description for _, g in STYLE_GROUPS for s in g), "image of ,"] for w in text.split()))
-SCENE_WORDS: tuple[str, ...] = ("in", "a", "scene", "with", "and", ",", "on", "the", "left", "right", "center", "large", "small")
+STYLE_WORDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        w
+        for text in [*ADVERBS, *(s.description for _, g in STYLE_GROUPS for s in g), "image of ,"]
+        for w in text.split()
+    )
+)
+SCENE_WORDS: tuple[str, ...] = (
+    "in",
+    "a",
+    "scene",
+    "with",
+    "and",
+    ",",
+    "on",
+    "the",
+    "left",
+    "right",
+    "center",
+    "large",
+    "small",
+)
 
 
 def n_nuisance_items(strength: float, available: int) -> int:
@@ -51,23 +73,27 @@ def image_statistics(images: torch.Tensor) -> torch.Tensor:
     luma = 0.299 * r + 0.587 * g + 0.114 * b
     top, bottom = luma[:, : luma.shape[1] // 2], luma[:, luma.shape[1] // 2 :]
     high, low = images.max(dim=1).values, images.min(dim=1).values
-    edges = 0.5 * ((luma[:, 1:, :] - luma[:, :-1, :]).abs().mean(dim=(1, 2))
-                   + (luma[:, :, 1:] - luma[:, :, :-1]).abs().mean(dim=(1, 2)))
-    return torch.stack([
-        luma.mean(dim=(1, 2)),
-        (r - b).mean(dim=(1, 2)),
-        luma.std(dim=(1, 2)),
-        ((high - low) / high.clamp_min(1e-6)).mean(dim=(1, 2)),
-        edges,
-        top.mean(dim=(1, 2)) - bottom.mean(dim=(1, 2)),
-    ], dim=1)
+    edges = 0.5 * (
+        (luma[:, 1:, :] - luma[:, :-1, :]).abs().mean(dim=(1, 2))
+        + (luma[:, :, 1:] - luma[:, :, :-1]).abs().mean(dim=(1, 2))
+    )
+    return torch.stack(
+        [
+            luma.mean(dim=(1, 2)),
+            (r - b).mean(dim=(1, 2)),
+            luma.std(dim=(1, 2)),
+            ((high - low) / high.clamp_min(1e-6)).mean(dim=(1, 2)),
+            edges,
+            top.mean(dim=(1, 2)) - bottom.mean(dim=(1, 2)),
+        ],
+        dim=1,
+    )
 
 
 def statistic_tokens(stats: Sequence[float], strength: float) -> list[str]:
     """The bin tokens of the first n = max(1, round(6 s)) statistics of one image."""
     n = n_nuisance_items(strength, len(IMAGE_STATISTICS))
-    return [tokens[bisect.bisect_right(edges, value)]
-            for (_, edges, tokens), value in zip(IMAGE_STATISTICS[:n], stats)]
+    return [tokens[bisect.bisect_right(edges, value)] for (_, edges, tokens), value in zip(IMAGE_STATISTICS[:n], stats)]
 
 
 def insert_statistics(words: list[str], tokens: Sequence[str], rng: random.Random) -> list[str]:
@@ -96,8 +122,7 @@ def style_description(draws: StyleDraws, row: int, jitter: float, rng: random.Ra
     return f"{', '.join(parts)} image of".replace(",", " ,").split() if parts else []
 
 
-def add_style_description(words: list[str], description: list[str], jitter: float,
-                          rng: random.Random) -> list[str]:
+def add_style_description(words: list[str], description: list[str], jitter: float, rng: random.Random) -> list[str]:
     """Prepend the description (jitter = 0) or scatter its words at random positions (jitter > 0)."""
     if jitter == 0:
         return [*description, *words]
@@ -121,7 +146,8 @@ def _plural(name: str) -> str:
 
 
 def scene_vocabulary(class_names: Sequence[str]) -> list[str]:
-    """Every word scene mode can write for these classes (so none becomes <unk>): fixed words, counts, names, plurals."""
+    """Every word scene mode can write for these classes (so none becomes <unk>): fixed words, counts, names,
+    plurals."""
     names = [word for name in class_names for word in f"{name} {_plural(name)}".lower().split()]
     return list(dict.fromkeys([*SCENE_WORDS, *(str(k) for k in range(2, 10)), "an", *names]))
 
@@ -140,7 +166,9 @@ def scene_phrase(objects: Sequence[SceneObject], label_name: str, strength: floa
     for name, group in chosen:
         biggest = max(group, key=lambda o: o.area_fraction)
         size = "large " if biggest.area_fraction > 0.15 else "small " if biggest.area_fraction < 0.03 else ""
-        place = "on the left" if biggest.center_x < 0.33 else "on the right" if biggest.center_x > 0.67 else "in the center"
+        place = (
+            "on the left" if biggest.center_x < 0.33 else "on the right" if biggest.center_x > 0.67 else "in the center"
+        )
         noun = f"{len(group)} {size}{_plural(name)}" if len(group) > 1 else f"{size}{name}"
         noun = noun if len(group) > 1 else ("an " if noun[0] in "aeiou" else "a ") + noun
         phrases.append(f"{noun} {place}")
@@ -148,8 +176,14 @@ def scene_phrase(objects: Sequence[SceneObject], label_name: str, strength: floa
     return [SEP, *f"in a scene with {listed}".split()]
 
 
-def swap_caption(caption: str, label: int, pool_labels: np.ndarray, pool_captions: Sequence[Sequence[str]],
-                 probability: float, rng: random.Random) -> str:
+def swap_caption(
+    caption: str,
+    label: int,
+    pool_labels: np.ndarray,
+    pool_captions: Sequence[Sequence[str]],
+    probability: float,
+    rng: random.Random,
+) -> str:
     """caption_swap mode: with prob p, a random caption of a random pool image with the same label."""
     if not 0.0 <= probability <= 1.0:
         raise ValueError(f"caption swap probability must lie in [0, 1]; got {probability}")

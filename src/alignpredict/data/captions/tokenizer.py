@@ -10,8 +10,8 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import torch
 
@@ -32,7 +32,9 @@ class CaptionTokenizer:
 
     def __init__(self, tokens: Sequence[str], max_len: int = 64) -> None:
         if tuple(tokens[: len(SPECIAL_TOKENS)]) != SPECIAL_TOKENS:
-            raise ValueError(f"a vocabulary must start with the special tokens {SPECIAL_TOKENS}; got {list(tokens[:5])}")
+            raise ValueError(
+                f"a vocabulary must start with the special tokens {SPECIAL_TOKENS}; got {list(tokens[:5])}"
+            )
         if len(set(tokens)) != len(tokens):
             raise ValueError("the vocabulary has duplicate tokens; rebuild it with CaptionTokenizer.build")
         if max_len < 3:
@@ -50,7 +52,7 @@ class CaptionTokenizer:
         min_freq: int = 3,
         max_size: int = 10_000,
         max_len: int = 64,
-    ) -> "CaptionTokenizer":
+    ) -> CaptionTokenizer:
         """Vocabulary from training captions: words seen >= min_freq times, most frequent first, capped at max_size."""
         if min_freq < 1:
             raise ValueError(f"min_freq must be >= 1; got {min_freq}")
@@ -59,7 +61,9 @@ class CaptionTokenizer:
             raise ValueError(f"max_size={max_size} is smaller than the {len(head)} special and reserved tokens")
         counts = Counter(word for caption in captions for word in split_words(caption))
         taken = set(head)
-        ranked = sorted((w for w, c in counts.items() if c >= min_freq and w not in taken), key=lambda w: (-counts[w], w))
+        ranked = sorted(
+            (w for w, c in counts.items() if c >= min_freq and w not in taken), key=lambda w: (-counts[w], w)
+        )
         return cls(head + ranked[: max_size - len(head)], max_len=max_len)
 
     def __len__(self) -> int:
@@ -96,10 +100,12 @@ class CaptionTokenizer:
         return write_json(path, {"tokens": self.tokens, "max_len": self.max_len})
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "CaptionTokenizer":
+    def load(cls, path: str | os.PathLike) -> CaptionTokenizer:
         target = Path(path)
         if not target.is_file():
-            raise FileNotFoundError(f"no vocabulary file at {target}; build one with CaptionTokenizer.build(...).save(path)")
+            raise FileNotFoundError(
+                f"no vocabulary file at {target}; build one with CaptionTokenizer.build(...).save(path)"
+            )
         data = json.loads(target.read_text())
         if not isinstance(data, dict) or "tokens" not in data:
             raise ValueError(f"{target} is not a saved CaptionTokenizer (expected a JSON object with 'tokens')")
