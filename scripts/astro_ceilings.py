@@ -8,7 +8,7 @@ import hydra
 from omegaconf import DictConfig
 
 from alignpredict.evaluation.astro_ceilings import ceilings_markdown, feature_ceilings
-from alignpredict.utils.io import atomic_path, write_text
+from alignpredict.utils.io import write_csv, write_text
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="astro_ceilings")
@@ -17,8 +17,7 @@ def main(cfg: DictConfig) -> None:
         raise SystemExit("error: feature_dir is required: python scripts/astro_ceilings.py feature_dir=<cache folder>")
     table = feature_ceilings(cfg.feature_dir, cfg.photometry, tuple(cfg.tasks), int(cfg.seed))
     out = Path(cfg.out_dir)
-    with atomic_path(out / "astro_ceilings.csv") as tmp:
-        table.to_csv(tmp, index=False)
+    write_csv(out / "astro_ceilings.csv", table)
     markdown = ceilings_markdown(table)
     write_text(out / "astro_ceilings.md", markdown)
     print(markdown)

@@ -54,7 +54,7 @@ def best_seconds(function: Callable[[], Any], repeats: int) -> float:
 
 
 def load_theory_script():
-    import alignpredict.theory_outputs as module
+    import alignpredict.theory.outputs as module
 
     return module
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hydra
 from omegaconf import DictConfig
 
-from alignpredict.theory_outputs import run
+from alignpredict.theory.outputs import run
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="theory")

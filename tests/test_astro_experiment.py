@@ -162,6 +162,7 @@ def test_table_report_on_a_fake_sweep(conf_dir: Path, tmp_path: Path) -> None:
         report_config(
             conf_dir,
             f"sweep_dir={sweep}",
+            f"out_dir={sweep}",
             "diagnostic.settings.n_resamples=4",
             "+diagnostic.settings.n_permutations=20",
         )
@@ -197,7 +198,7 @@ def test_table_report_refuses_a_non_astro_sweep(conf_dir: Path, tmp_path: Path) 
     (tmp_path / "0").mkdir()
     (tmp_path / "0" / "metrics.json").write_text(json.dumps({"sweep_id": "s", "dataset": "dsprites", "probe_acc": 0.5}))
     with pytest.raises(ValueError, match="not astro runs"):
-        report_run(report_config(conf_dir, f"sweep_dir={tmp_path}"))
+        report_run(report_config(conf_dir, f"sweep_dir={tmp_path}", f"out_dir={tmp_path}"))
 
 
 def test_claims_are_unknown_without_the_methods_they_compare() -> None:

@@ -11,13 +11,13 @@ from alignpredict.diagnose.validation import run
 
 
 @pytest.mark.slow
-def test_validation_grid_meets_the_accuracy_target(conf_dir: Path, repo_root: Path, tmp_path: Path) -> None:
+def test_validation_grid_meets_the_accuracy_target(conf_dir: Path, tmp_path: Path) -> None:
     with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
         cfg = compose(
             config_name="validate_diagnostic",
-            overrides=[f"table_path={tmp_path / 'table.md'}", f"csv_path={tmp_path / 'cells.csv'}"],
+            overrides=[f"out_dir={tmp_path}", "table_path=table.md", "csv_path=cells.csv"],
         )
-    rows = run(cfg, repo_root)
+    rows = run(cfg)
     clear = [row for row in rows if row["clear"]]
     direction = [row for row in rows if row["direction_case"]]
     assert len(clear) >= 100 and len(direction) >= 20

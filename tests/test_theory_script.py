@@ -45,7 +45,7 @@ EVERYTHING = ["gif.enabled=true", "infonce.enabled=true"]
 
 
 def load_script(repo_root: Path):
-    import alignpredict.theory_outputs as module
+    import alignpredict.theory.outputs as module
 
     return module
 

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from alignpredict.utils.io import atomic_path
@@ -94,10 +93,6 @@ PUBLISHED: dict[str, list[str]] = {
 }
 
 
-def output_dir(cfg: DictConfig) -> Path:
-    return Path(cfg.out_dir) if cfg.out_dir is not None else Path(HydraConfig.get().runtime.output_dir)
-
-
 def run_command(command: Command) -> None:
     """Run one stage command from the repo root; a failure raises naming the command."""
     print("+", " ".join(command), flush=True)
@@ -121,7 +116,7 @@ def run(cfg: DictConfig) -> dict[str, float]:
     unknown = [stage for stage in cfg.stages if stage not in STAGES]
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; choose from {list(STAGES)}")
-    out = output_dir(cfg)
+    out = Path(cfg.out_dir)
     python = cfg.python or sys.executable
     seconds: dict[str, float] = {}
     for stage in cfg.stages:

@@ -17,14 +17,6 @@ REPORT_FILE = "report.json"
 FIGURE_FILE = "diagnostics.png"
 
 
-def _output_dir(cfg: DictConfig) -> Path:
-    if cfg.out_dir is not None:
-        return Path(cfg.out_dir)
-    from hydra.core.hydra_config import HydraConfig
-
-    return Path(HydraConfig.get().runtime.output_dir)
-
-
 def _load(cfg: DictConfig, name: str) -> object:
     path = cfg[name]
     if path is None:
@@ -37,7 +29,7 @@ def run(cfg: DictConfig) -> DiagnosticReport:
     settings = DiagnoseSettings.from_mapping(OmegaConf.to_container(cfg.settings, resolve=True))
     label_rows = None if cfg.label_rows is None else _load(cfg, "label_rows")
     report = diagnose(_load(cfg, "x"), _load(cfg, "y"), _load(cfg, "labels"), label_rows=label_rows, settings=settings)
-    out = _output_dir(cfg)
+    out = Path(cfg.out_dir)
     write_json(out / REPORT_FILE, report.to_dict())
     if cfg.figure:
         save_figure(diagnostics_figure(report), out / FIGURE_FILE, dpi=120)

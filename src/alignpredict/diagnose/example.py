@@ -13,17 +13,11 @@ import numpy as np
 from alignpredict.theory.model import SpikedModel
 from alignpredict.theory.regimes import classify_regime
 from alignpredict.theory.spectra import delta_ca, delta_cp
-from alignpredict.utils.io import atomic_path, write_json
+from alignpredict.utils.io import write_json, write_npy
 
 EXAMPLE_MODEL = SpikedModel(
     d=20, k=2, kappa=1.0, gamma_x=0.5, gamma_y=0.5, gamma_tilde_x=1.0, gamma_tilde_y=16.0, nu=0.4
 )
-
-
-def _save_npy(path: Path, array: np.ndarray) -> None:
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            np.save(handle, array)
 
 
 def write_example(out_dir: str | Path, n: int = 5000, n_labelled: int = 600, seed: int = 0) -> dict[str, object]:
@@ -36,7 +30,7 @@ def write_example(out_dir: str | Path, n: int = 5000, n_labelled: int = 600, see
     labelled = np.random.default_rng(seed + 1).choice(n, size=n_labelled, replace=False)
     labels[labelled] = sample.signal[labelled]
     for name, array in (("x", sample.x), ("y", sample.y), ("labels", labels)):
-        _save_npy(out / f"{name}.npy", array)
+        write_npy(out / f"{name}.npy", array)
     truth = {
         "delta_ca": delta_ca(EXAMPLE_MODEL),
         "delta_cp": delta_cp(EXAMPLE_MODEL),

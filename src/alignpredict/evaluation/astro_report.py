@@ -18,7 +18,7 @@ from alignpredict.evaluation.astro_table import (
     paper_claims,
 )
 from alignpredict.plots.astro_diagnostics import astro_diagnostics_figure, diagnose_instrument
-from alignpredict.utils.io import atomic_path, save_figure, write_json, write_text
+from alignpredict.utils.io import save_figure, write_csv, write_json, write_text
 
 
 def feature_dirs(runs: pd.DataFrame, configured: dict[str, str | None]) -> dict[str, str]:
@@ -71,14 +71,13 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     probe) and, optionally, the diagnostics; return what was written."""
     if not cfg.sweep_dir:
         raise ValueError("sweep_dir is required: python scripts/astro_table.py sweep_dir=outputs/astro/<time>")
-    out_dir = Path(cfg.out_dir or cfg.sweep_dir)
+    out_dir = Path(cfg.out_dir)
     runs = load_runs(cfg.sweep_dir, cfg.sweep_id)
     result: dict[str, Any] = {}
     for suffix in ("", "_tuned") if has_tuned_metrics(runs) else ("",):
         table = astro_table(runs, tuned=bool(suffix))
         claims = paper_claims(table, float(cfg.claim_tolerance))
-        with atomic_path(out_dir / f"astro_table{suffix}.csv") as tmp:
-            table.to_csv(tmp, index=False)
+        write_csv(out_dir / f"astro_table{suffix}.csv", table)
         write_text(out_dir / f"astro_table{suffix}.md", markdown_table(table))
         write_json(out_dir / f"astro_claims{suffix}.json", claims)
         result.update({f"table{suffix}": table, f"claims{suffix}": claims})

@@ -18,7 +18,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
-from alignpredict.utils.io import atomic_path, save_figure  # noqa: E402
+from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 # Paper's COCO Top-1 (%) by image style strength s (0 / 1 / 3 style groups), spec 1.5.
 PAPER_TOP1: dict[str, dict[float, float]] = {
@@ -100,8 +100,7 @@ def make_caption_figures(sweep_dir: str | Path, out_dir: str | Path, sweep_id: s
     majority = runs.groupby("data")["majority_baseline"].mean().to_dict()
     out = Path(out_dir)
     written: dict[str, Path] = {}
-    with atomic_path(out / "summary.csv") as tmp:
-        summary.to_csv(tmp, index=False, float_format="%.6g")
+    write_csv(out / "summary.csv", summary, float_format="%.6g")
     written["summary"] = out / "summary.csv"
     fig = plot_style_sweep(summary, majority)
     for suffix in ("png", "pdf"):

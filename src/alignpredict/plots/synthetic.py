@@ -21,7 +21,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
-from alignpredict.utils.io import atomic_path, save_figure  # noqa: E402
+from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 CLASS_CMAPS = ("Blues", "Greens", "Reds", "Purples", "Oranges", "Greys")
@@ -122,8 +122,7 @@ def make_synthetic_figures(
     out = Path(out_dir)
     written: dict[str, Path] = {}
     summary = summarise(runs, by=SUMMARY_KEYS)
-    with atomic_path(out / "summary.csv") as tmp:
-        summary.to_csv(tmp, index=False, float_format="%.6g")
+    write_csv(out / "summary.csv", summary, float_format="%.6g")
     written["summary"] = out / "summary.csv"
     fig = plot_accuracy_vs_nu(runs)
     for suffix in ("png", "pdf"):

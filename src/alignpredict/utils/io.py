@@ -67,6 +67,20 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     return Path(path)
 
 
+def write_csv(path: str | os.PathLike, frame: Any, **to_csv: Any) -> Path:
+    """Write a pandas DataFrame as CSV atomically (no index unless asked)."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, **{"index": False, **to_csv})
+    return Path(path)
+
+
+def write_npy(path: str | os.PathLike, array: np.ndarray) -> Path:
+    """Write one array as .npy atomically (the name is kept exactly: np.save would append .npy to a temp name)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        np.save(handle, array)
+    return Path(path)
+
+
 def save_figure(fig: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     """Save a matplotlib figure atomically (format taken from the target's suffix)."""
     target = Path(path)

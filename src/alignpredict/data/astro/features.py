@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alignpredict.utils.io import atomic_path
+from alignpredict.utils.io import atomic_path, write_csv, write_npy
 
 SPLITS: tuple[str, ...] = ("train", "val", "test")
 LABEL_COLUMNS: tuple[str, ...] = ("logg", "age", "binarity")
@@ -66,15 +66,13 @@ def write_feature_split(
     written = []
     for modality, array in features.items():
         target = feature_path(feature_dir, modality, split)
-        with atomic_path(target) as tmp:
-            np.save(tmp, np.ascontiguousarray(array, dtype=np.float32))
-        written.append(target)
+        written.append(write_npy(target, np.ascontiguousarray(array, dtype=np.float32)))
     target = Path(feature_dir) / f"meta_{split}.{meta_format}"
-    with atomic_path(target) as tmp:
-        if meta_format == "parquet":
+    if meta_format == "parquet":
+        with atomic_path(target) as tmp:
             meta.to_parquet(tmp, index=False)
-        else:
-            meta.to_csv(tmp, index=False)
+    else:
+        write_csv(target, meta)
     written.append(target)
     return written
 

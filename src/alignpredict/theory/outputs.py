@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from alignpredict.plots.phase_diagram import out_and_back, panel_subtitle, plot_phase_diagram, write_phase_gif
@@ -25,7 +24,7 @@ from alignpredict.theory.infonce import first_failures, infonce_sweep
 from alignpredict.theory.phase_grid import PhaseGrid, homogeneous_grid
 from alignpredict.theory.regimes import REGIMES
 from alignpredict.theory.validation import measured_thresholds, model_at, nu_thresholds, run_suite, summarise
-from alignpredict.utils.io import atomic_path, write_json
+from alignpredict.utils.io import write_csv, write_json
 
 CSV_COLUMNS = [
     "panel",
@@ -39,16 +38,6 @@ CSV_COLUMNS = [
     "delta_cp",
     "regime",
 ]
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
-
-
-def output_dir(cfg: DictConfig) -> Path:
-    """`out_dir` when set, else the Hydra run dir."""
-    return Path(cfg.out_dir) if cfg.out_dir is not None else Path(HydraConfig.get().runtime.output_dir)
 
 
 def panel_grid(pd_cfg: DictConfig, panel: DictConfig, resolution: int) -> PhaseGrid:
@@ -90,7 +79,7 @@ def make_phase_diagram(cfg: DictConfig, out: Path) -> None:
         pd_cfg.figure.dpi,
     )
     rows = [grid_rows(name, panel_grid(pd_cfg, pd_cfg.panels[name], pd_cfg.csv_resolution)) for name in names]
-    write_csv(pd.concat(rows, ignore_index=True), out / "phase_diagram.csv")
+    write_csv(out / "phase_diagram.csv", pd.concat(rows, ignore_index=True))
 
 
 def make_gif(cfg: DictConfig, out: Path) -> None:
@@ -110,7 +99,7 @@ def make_validation(cfg: DictConfig, out: Path) -> dict[str, Any]:
     suite_cfg = OmegaConf.to_container(cfg.validation, resolve=True)
     tables = run_suite(suite_cfg)
     for name, table in tables.items():
-        write_csv(table, out / f"{name}.csv")
+        write_csv(out / f"{name}.csv", table)
     thresholds = measured_thresholds(tables["e4_nu_sweep"], model_at(suite_cfg["e4"]["model"], nu=0.0))
     write_json(out / "e4_thresholds.json", thresholds)
     plot_nu_sweep(tables["e4_nu_sweep"], thresholds, out / "e4_nu_sweep.png")
@@ -124,7 +113,7 @@ def make_validation(cfg: DictConfig, out: Path) -> dict[str, Any]:
 def make_infonce(cfg: DictConfig, out: Path) -> dict[str, Any]:
     study = OmegaConf.to_container(cfg.infonce, resolve=True)
     summary = summarise(infonce_sweep(study), ["method", "nu"])
-    write_csv(summary, out / "infonce_vs_ca.csv")
+    write_csv(out / "infonce_vs_ca.csv", summary)
     thresholds = nu_thresholds(model_at(study["model"], nu=0.0))
     plot_infonce(summary, thresholds, out / "infonce_vs_ca.png")
     failures = first_failures(summary, study["failure_level"])
@@ -140,7 +129,7 @@ def make_infonce(cfg: DictConfig, out: Path) -> dict[str, Any]:
 
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Write every enabled output into the output dir; returns the headline numbers and per-part seconds."""
-    out = output_dir(cfg)
+    out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parts = [
         ("phase_diagram", True, make_phase_diagram),
