@@ -229,7 +229,7 @@ def caption_training_throughput() -> list[Record]:
         metrics = train_once(
             [
                 "data=captions",
-                "model/nets=captions",
+                "nets=captions",
                 f"model={objective}",
                 "batch_size=256",
                 f"n_samples={n_samples}",

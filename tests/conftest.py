@@ -34,3 +34,84 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+# The smallest runs that still train, probe and write every file, per kind of data. Tests add their own
+# overrides after these (later overrides win).
+TINY_RUNS: dict[str, list[str]] = {
+    "stereo": [
+        "data=dsprites",
+        "trainer=cpu",
+        "n_samples=200",
+        "batch_size=32",
+        "max_epochs=1",
+        "logger=none",
+        "embedding.enabled=false",
+        "probe.inverse_l2_grid=[1.0]",
+    ],
+    "captions": [
+        "data=captions",
+        "nets=captions",
+        "trainer=cpu",
+        "n_samples=100",
+        "batch_size=16",
+        "max_epochs=1",
+        "logger=none",
+        "embedding.enabled=false",
+        "probe.inverse_l2_grid=[1.0]",
+        "data.image_size=16",
+        "nets.enc_x.stem=imagenet",
+        "nets.enc_y.embed_dim=16",
+        "nets.enc_y.ffn_dim=32",
+        "nets.enc_y.num_layers=1",
+        "nets.proj_x.hidden_dim=16",
+        "nets.proj_x.out_dim=8",
+        "nets.dec_y.hidden_dim=16",
+    ],
+    "astro": [
+        "experiment=astro_quick",
+        "max_epochs=1",
+        "batch_size=32",
+        "logger=none",
+        "probe.min_train_labels=10",
+        "probe.min_test_labels=5",
+    ],
+}
+
+
+@pytest.fixture
+def compose_app():
+    """compose_app(app, *overrides): an app's config (conf/<app>.yaml) as its script would see it; Hydra's own
+    keys only with hydra_keys=True. Pass out_dir=... for apps that write (their default is the Hydra run dir)."""
+    from hydra import compose, initialize_config_dir
+
+    def make(app: str, *overrides: str, hydra_keys: bool = False):
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            return compose(app, overrides=list(overrides), return_hydra_config=hydra_keys)
+
+    return make
+
+
+@pytest.fixture
+def tiny_train(compose_app):
+    """tiny_train(kind, *overrides): a train config for a tiny run of that kind of data (TINY_RUNS)."""
+
+    def make(kind: str, *overrides: str):
+        return compose_app("train", *TINY_RUNS[kind], *overrides)
+
+    return make
+
+
+@pytest.fixture
+def tiny_overrides():
+    """The TINY_RUNS overrides by kind, for tests that pass them on a command line."""
+    return {kind: list(overrides) for kind, overrides in TINY_RUNS.items()}
+
+
+@pytest.fixture
+def objective_facts(compose_app):
+    """objective_facts(name): what a run of conf/model/<name>.yaml records about its objective in metrics.json
+    (for fake sweeps that figures and tables read)."""
+    from hydra.utils import instantiate
+
+    return lambda name: instantiate(compose_app("train", f"model={name}").model).describe()

@@ -33,7 +33,7 @@ def test_contract_on_hand_written_cache(tmp_path):
     meta.loc[[0, 3], "age"] = np.nan  # unknown ages: kept for SSL, dropped from the age probe
     meta.to_parquet(tmp_path / "meta_train.parquet", index=False)
     dm = AstroFeatureDataModule(feature_dir=str(tmp_path), photometry="kepler", task="age", batch_size=4)
-    assert dm.x_shape == (8,) and dm.y_shape == (4,) and dm.num_classes == 0
+    assert dm.modalities["x"].shape == (8,) and dm.modalities["y"].shape == (4,) and dm.num_classes == 0
     sizes = {s: dm.split_size(s) for s in ("ssl_train", "ssl_val", "probe_train", "probe_val", "probe_test")}
     assert sizes == {"ssl_train": 12, "ssl_val": 5, "probe_train": 10, "probe_val": 5, "probe_test": 6}
     batches = list(dm.iterate("ssl_train", "cpu", batch_size=5))
@@ -143,7 +143,7 @@ def test_hydra_config_simulates_into_the_cache_dir(tmp_path, conf_dir):
     cfg.data.simulation = TINY_SIMULATION
     dm = instantiate(cfg.data)
     assert isinstance(dm, AstroFeatureDataModule) and dm.photometry == "kepler" and dm.batch_size == 8
-    assert dm.x_shape == (6,) and dm.y_shape == (5,)
+    assert dm.modalities["x"].shape == (6,) and dm.modalities["y"].shape == (5,)
     cache = dm.resolved_dir
     assert cache.parent == tmp_path and (cache / "manifest.json").exists()
     stamp = (cache / "z_kepler_train.npy").stat().st_mtime_ns

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 from alignpredict.data.astro.features import SPLITS, write_feature_split
@@ -17,14 +16,6 @@ from alignpredict.evaluation.astro_report import run as report_run
 from alignpredict.evaluation.astro_table import paper_claims
 from alignpredict.train import run as train_run
 
-TINY_RUN = [
-    "experiment=astro_quick",
-    "max_epochs=1",
-    "batch_size=32",
-    "logger=none",
-    "probe.min_train_labels=10",
-    "probe.min_test_labels=5",
-]
 METRIC_KEYS = ("logg_r2", "age_r2", "binarity_bal_acc")
 
 
@@ -50,18 +41,20 @@ def write_latent_cache(
     return folder
 
 
-def astro_config(conf_dir: Path, out_dir: Path, *overrides: str) -> DictConfig:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        return compose("train", overrides=[*TINY_RUN, f"out_dir={out_dir}", *overrides])
+@pytest.fixture
+def astro_config(tiny_train):
+    def make(out_dir: Path, *overrides: str) -> DictConfig:
+        return tiny_train("astro", f"out_dir={out_dir}", *overrides)
+
+    return make
 
 
-def test_experiment_config_sweeps_instruments_objectives_seeds(conf_dir: Path) -> None:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        full = compose("train", overrides=["experiment=astro", "out_dir=unused"], return_hydra_config=True)
-        quick = compose("train", overrides=["experiment=astro_quick", "out_dir=unused"], return_hydra_config=True)
+def test_experiment_config_sweeps_instruments_objectives_seeds(compose_app) -> None:
+    full = compose_app("train", "experiment=astro", "out_dir=unused", hydra_keys=True)
+    quick = compose_app("train", "experiment=astro_quick", "out_dir=unused", hydra_keys=True)
     assert dict(full.hydra.sweeper.params) == {
         "data.photometry": "kepler,tess",
-        "model": "ca,cp,cp_rev",
+        "model": "ca_mean,cp,cp_rev",
         "seed": "0,1,2,3,4",
     }
     assert quick.hydra.sweeper.params.seed == "0,1" and quick.data.simulation.n_pairs < full.data.simulation.n_pairs
@@ -69,16 +62,20 @@ def test_experiment_config_sweeps_instruments_objectives_seeds(conf_dir: Path) -
     assert full.probe.method == "astro" and full.trainer.gradient_clip_val == 1.0
 
 
-@pytest.mark.parametrize("objective", ["ca", "cp"])
-def test_tiny_astro_run_writes_multitask_metrics(conf_dir: Path, tmp_path: Path, objective: str) -> None:
+@pytest.mark.parametrize("objective", ["ca_mean", "cp"])
+def test_tiny_astro_run_writes_multitask_metrics(astro_config, tmp_path: Path, objective: str) -> None:
     cache = write_latent_cache(tmp_path / "cache")
-    metrics = train_run(astro_config(conf_dir, tmp_path / "run", f"model={objective}", f"data.feature_dir={cache}"))
+    metrics = train_run(astro_config(tmp_path / "run", f"model={objective}", f"data.feature_dir={cache}"))
     saved = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert saved["logg_r2"] == pytest.approx(metrics["logg_r2"])
     assert saved["dataset"] == "astro_kepler" and saved["objective"] == objective and saved["epochs_trained"] == 1
     for prefix in ["", "baseline_lamost_", "baseline_photometry_", "baseline_concat_"]:
         assert {f"{prefix}logg_r2", f"{prefix}age_r2", f"{prefix}binarity_bal_acc"} <= set(saved)
-    assert ({"ca_lamost_logg_r2", "ca_photometry_logg_r2"} <= set(saved)) == (objective == "ca")
+    sides = {f"{objective}_lamost_logg_r2", f"{objective}_photometry_logg_r2"}
+    assert (sides <= set(saved)) == (objective == "ca_mean") and (saved["photometry"], saved["task"]) == (
+        "kepler",
+        "logg",
+    )
     assert saved["baseline_lamost_logg_r2"] > 0.95 > saved["baseline_photometry_logg_r2"]  # x sees logg, y barely
     assert all(-5 < value <= 1 for key, value in saved.items() if key.endswith(("_r2", "_bal_acc")))
 
@@ -104,21 +101,29 @@ def _break_cache(cache: Path, how: str) -> None:
         ("no_age", "task 'age' has 0 train / 0 test stars with a known label"),
     ],
 )
-def test_bad_caches_fail_with_a_named_fix(conf_dir: Path, tmp_path: Path, how: str, message: str) -> None:
+def test_bad_caches_fail_with_a_named_fix(astro_config, tmp_path: Path, how: str, message: str) -> None:
     cache = write_latent_cache(tmp_path / "cache")
     _break_cache(cache, how)
     with pytest.raises(ValueError, match=message):
-        train_run(astro_config(conf_dir, tmp_path / "run", "model=cp", f"data.feature_dir={cache}"))
+        train_run(astro_config(tmp_path / "run", "model=cp", f"data.feature_dir={cache}"))
 
 
 def _fake_run(folder: Path, instrument: str, objective: str, seed: int, feature_dir: Path) -> None:
     """A metrics.json as train.run writes it, with made-up scores: CA best on age, CP best on logg."""
     shift = 0.01 * seed
     own = {"ca": (0.90, 0.60, 0.78), "cp": (0.97, 0.44, 0.80), "cp_rev": (0.60, 0.50, 0.74)}[objective]
+    label, family, direction = {
+        "ca": ("CA", "alignment", "none"),
+        "cp": ("CP", "prediction", "x->y"),
+        "cp_rev": ("CPrev", "prediction", "y->x"),
+    }[objective]
     record = {
         "sweep_id": "fake",
         "dataset": f"astro_{instrument}",
         "objective": objective,
+        "objective_label": label,
+        "objective_family": family,
+        "direction": direction,
         "seed": seed,
         "feature_dir": str(feature_dir),
         "logg_r2": own[0] + shift,
@@ -148,19 +153,18 @@ def _fake_run(folder: Path, instrument: str, objective: str, seed: int, feature_
     (folder / "metrics.json").write_text(json.dumps(record))
 
 
-def report_config(conf_dir: Path, *overrides: str) -> DictConfig:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        return compose("astro_table", overrides=list(overrides))
+@pytest.fixture
+def report_config(compose_app):
+    return lambda *overrides: compose_app("astro_table", *overrides)
 
 
-def test_table_report_on_a_fake_sweep(conf_dir: Path, tmp_path: Path) -> None:
+def test_table_report_on_a_fake_sweep(report_config, tmp_path: Path) -> None:
     cache = write_latent_cache(tmp_path / "cache", sizes=(40, 20, 400))
     sweep = tmp_path / "sweep"
     for number, (objective, seed) in enumerate((o, s) for o in ("ca", "cp", "cp_rev") for s in (0, 1)):
         _fake_run(sweep / str(number), "kepler", objective, seed, cache)
     result = report_run(
         report_config(
-            conf_dir,
             f"sweep_dir={sweep}",
             f"out_dir={sweep}",
             "diagnostic.settings.n_resamples=4",
@@ -194,11 +198,11 @@ def test_table_report_on_a_fake_sweep(conf_dir: Path, tmp_path: Path) -> None:
     assert (sweep / "astro_diagnostics.png").stat().st_size > 10_000
 
 
-def test_table_report_refuses_a_non_astro_sweep(conf_dir: Path, tmp_path: Path) -> None:
+def test_table_report_refuses_a_non_astro_sweep(report_config, tmp_path: Path) -> None:
     (tmp_path / "0").mkdir()
     (tmp_path / "0" / "metrics.json").write_text(json.dumps({"sweep_id": "s", "dataset": "dsprites", "probe_acc": 0.5}))
     with pytest.raises(ValueError, match="not astro runs"):
-        report_run(report_config(conf_dir, f"sweep_dir={tmp_path}", f"out_dir={tmp_path}"))
+        report_run(report_config(f"sweep_dir={tmp_path}", f"out_dir={tmp_path}"))
 
 
 def test_claims_are_unknown_without_the_methods_they_compare() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hydra import compose, initialize_config_dir
-from hydra.utils import instantiate
 from torch import nn
 
+from alignpredict.data.protocol import Modality
 from alignpredict.nets.mlp import FeatureDecoder, FeatureEncoder
+from alignpredict.train import build_module
 
 
 def test_encoder_and_decoder_shapes_and_layers() -> None:
@@ -32,21 +32,25 @@ def test_encoder_rejects_images_and_unknown_norms(bad: dict) -> None:
 @pytest.mark.parametrize(
     ("objective", "norm", "trained"),
     [
-        ("ca", nn.BatchNorm1d, {"enc_x", "enc_y", "proj_x", "proj_y"}),
-        ("cp", nn.LayerNorm, {"enc_x", "decoder"}),
-        ("cp_rev", nn.LayerNorm, {"enc_y", "decoder"}),
+        ("ca_mean", nn.BatchNorm1d, {"enc_x", "enc_y", "proj_x", "proj_y"}),
+        ("cp", nn.LayerNorm, {"enc_x", "dec_y"}),
+        ("cp_rev", nn.LayerNorm, {"enc_y", "dec_x"}),
     ],
 )
-def test_mlp_nets_config_builds_the_paper_heads(conf_dir, objective, norm, trained) -> None:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        cfg = compose("train", overrides=["experiment=astro_quick", f"model={objective}", "out_dir=unused"])
-    module = instantiate(cfg.model, x_shape=(24,), y_shape=(10,), num_classes=0)
+def test_mlp_nets_config_builds_the_paper_heads(compose_app, objective, norm, trained) -> None:
+    cfg = compose_app("train", "experiment=astro_quick", f"model={objective}", "out_dir=unused")
+    module = build_module(cfg, {"x": Modality((24,)), "y": Modality((10,))}, num_classes=0)
     assert set(module.nets) == trained
     encoder = module.nets["enc_y" if objective == "cp_rev" else "enc_x"]
     assert isinstance(encoder.net[1], norm) and encoder.net[0].out_features == 512
-    if objective == "ca":
+    if objective == "ca_mean":
         assert module.nets["proj_x"](encoder(torch.randn(4, 24))).shape == (4, 256)
+        assert module.objective.coefficients["variance_reduction"] == "mean"  # the astro VICReg
     else:
-        assert module.nets["decoder"].linear.out_features == (24 if objective == "cp_rev" else 10)
-    optimiser = module.configure_optimizers()["optimizer"]
+        decoder = module.nets["dec_x" if objective == "cp_rev" else "dec_y"]
+        assert decoder.linear.out_features == (24 if objective == "cp_rev" else 10)
+    optimisation = module.configure_optimizers()
+    optimiser, schedule = optimisation["optimizer"], optimisation["lr_scheduler"]["scheduler"]
     assert isinstance(optimiser, torch.optim.AdamW) and optimiser.defaults["weight_decay"] == 1e-4
+    assert isinstance(schedule, torch.optim.lr_scheduler.CosineAnnealingLR) and schedule.T_max == cfg.max_epochs
+    assert cfg.trainer.gradient_clip_val == 1.0

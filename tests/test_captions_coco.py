@@ -115,7 +115,7 @@ def test_coco_datamodule_from_config(coco_root, conf_dir):
     dm = hydra.utils.instantiate(cfg.data)
     with pytest.warns(UserWarning, match="skipped"):
         dm.setup()
-    assert dm.num_classes == 3 and dm.x_shape == (3, 16, 16) and dm.y_shape == (64,)
+    assert dm.num_classes == 3 and dm.modalities["x"].shape == (3, 16, 16) and dm.modalities["y"].shape == (64,)
     sizes = [dm.split_size(s) for s in ("ssl_train", "ssl_val", "probe_train", "probe_val", "probe_test")]
     assert sizes == [2, 1, 1, 1, 5]
     test = list(dm.iterate("probe_test", "cpu"))

@@ -7,8 +7,9 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from alignpredict.data.captions.datamodule import SPLITS, CaptionDataModule, split_sizes
+from alignpredict.data.captions.datamodule import CaptionDataModule
 from alignpredict.data.captions.tokenizer import CaptionTokenizer
+from alignpredict.data.splits import SPLITS, split_sizes
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -27,7 +28,8 @@ def test_config_builds_the_contract(conf_dir):
     dm = hydra.utils.instantiate(cfg.data)
     assert isinstance(dm, CaptionDataModule) and dm.style_strength == 0.0
     dm.setup()
-    assert dm.num_classes == 16 and dm.x_shape == (3, 64, 64) and dm.y_shape == (40,)
+    assert dm.num_classes == 16 and dm.modalities["x"].shape == (3, 64, 64) and dm.modalities["y"].shape == (40,)
+    assert dm.modalities["y"].kind == "tokens" and dm.modalities["y"].pad_id == 0
     sizes = [dm.split_size(s) for s in SPLITS]
     assert sizes == [120, 20, 30, 10, 20] and sum(sizes) == 200
     ids = [set(torch.cat([b["index"] for b in dm.iterate(s, "cpu")]).tolist()) for s in SPLITS]
@@ -35,7 +37,7 @@ def test_config_builds_the_contract(conf_dir):
     batch = next(iter(dm.train_dataloader()))
     assert batch["x"].shape == (16, 3, 64, 64) and batch["x"].dtype == torch.float32
     assert batch["y"].shape == (16, 40) and batch["y"].dtype == torch.long
-    assert torch.equal(batch["y_mask"], batch["y"] != dm.pad_id) and batch["label"].dtype == torch.long
+    assert torch.equal(batch["y_mask"], batch["y"] != dm.modalities["y"].pad_id) and batch["label"].dtype == torch.long
     assert (batch["y"][:, 0] == dm.tokenizer.bos_id).all()
     assert len(dm.train_dataloader()) == 120 // 16  # partial batch dropped
     facts = dm.describe()
@@ -116,7 +118,7 @@ def test_bad_settings_raise_clear_errors():
         CaptionDataModule(source="flickr")
     with pytest.raises(ValueError, match="sum to 1"):
         split_sizes(100, {s: 0.1 for s in SPLITS}, SPLITS)
-    with pytest.raises(ValueError, match="too few"):
+    with pytest.raises(ValueError, match="empty"):
         _module(n_samples=4)
     with pytest.raises(ValueError, match="unknown split"):
         _module().split_size("test")

@@ -6,28 +6,28 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from hydra import compose, initialize_config_dir
-from hydra.errors import InstantiationException
-from hydra.utils import instantiate
 from torchvision.models import resnet18
 
+from alignpredict.data.protocol import Modality
 from alignpredict.nets.conv import ConvDecoder
 from alignpredict.nets.resnet import ResNetEncoder
 from alignpredict.nets.text import CaptionDecoder, TextEncoder
 from alignpredict.objectives.module import CrossModalModule
-from alignpredict.objectives.prediction import prediction_loss, token_cross_entropy
+from alignpredict.objectives.prediction import target_loss, token_cross_entropy
+from alignpredict.train import build_module
 
 IMAGE = (3, 32, 32)
 LENGTH, VOCAB, PAD = 12, 30, 0
 SLIM = [
-    "model/nets=captions",
-    "model.nets.enc_x.stem=imagenet",
-    "model.nets.enc_y.embed_dim=32",
-    "model.nets.enc_y.ffn_dim=64",
-    "model.nets.enc_y.num_layers=1",
-    "model.nets.proj_x.hidden_dim=32",
-    "model.nets.decoder.hidden_dim=32",
+    "nets=captions",
+    "nets.enc_x.stem=imagenet",
+    "nets.enc_y.embed_dim=32",
+    "nets.enc_y.ffn_dim=64",
+    "nets.enc_y.num_layers=1",
+    "nets.proj_x.hidden_dim=32",
+    "nets.dec_y.hidden_dim=32",
 ]
+TEXT = Modality((LENGTH,), "tokens", "T", vocab_size=VOCAB, pad_id=PAD)
 
 
 def caption_ids(batch: int, generator: torch.Generator) -> torch.Tensor:
@@ -50,10 +50,9 @@ def fake_batch(size: int = 8) -> dict[str, torch.Tensor]:
     }
 
 
-def build(conf_dir, objective: str, vocab_size: int | None = VOCAB) -> CrossModalModule:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        cfg = compose("train", overrides=[f"model={objective}", *SLIM])
-    return instantiate(cfg.model, x_shape=IMAGE, y_shape=(LENGTH,), num_classes=4, vocab_size=vocab_size, pad_id=PAD)
+def build(compose_app, objective: str, text: Modality = TEXT) -> CrossModalModule:
+    cfg = compose_app("train", f"model={objective}", *SLIM)
+    return build_module(cfg, {"x": Modality(IMAGE, "dense", "I"), "y": text}, num_classes=4)
 
 
 @pytest.mark.parametrize("stem", ["imagenet", "small"])
@@ -138,32 +137,34 @@ def test_token_cross_entropy_ignores_padding_and_matches_the_closed_form() -> No
     assert token_cross_entropy(scrambled, ids, PAD).item() == pytest.approx(expected.item(), rel=1e-6)
 
 
-def test_prediction_loss_checks_shapes_and_kind() -> None:
-    with pytest.raises(ValueError, match="token_ce"):
-        prediction_loss("mse", torch.zeros(2, LENGTH, VOCAB), torch.zeros(2, LENGTH))
+def test_target_loss_follows_the_target_modality() -> None:
+    image = Modality(IMAGE)
+    with pytest.raises(ValueError, match="mse needs a prediction shaped like its target"):
+        target_loss(image, torch.zeros(2, LENGTH, VOCAB), torch.zeros(2, *IMAGE))
     with pytest.raises(ValueError, match=r"\(B, L, V\) logits"):
-        prediction_loss("token_ce", torch.zeros(2, *IMAGE), torch.zeros(2, *IMAGE))
+        target_loss(TEXT, torch.zeros(2, *IMAGE), torch.zeros(2, LENGTH, dtype=torch.long))
     with pytest.raises(ValueError, match="only of padding"):
         token_cross_entropy(torch.zeros(2, LENGTH, VOCAB), torch.zeros(2, LENGTH, dtype=torch.long), PAD)
-    with pytest.raises(ValueError, match="unknown target loss"):
-        prediction_loss("l1", torch.zeros(2), torch.zeros(2))
+    values = torch.rand(2, *IMAGE)
+    name, loss = target_loss(image, torch.zeros(2, *IMAGE), values)
+    assert name == "mse" and loss.item() == pytest.approx(float((values**2).mean()))
 
 
 @pytest.mark.parametrize(
     "objective, decoder_type, loss_name", [("cp", CaptionDecoder, "token_ce"), ("cp_rev", ConvDecoder, "mse")]
 )
 def test_cp_directions_pick_their_decoder_and_loss(
-    conf_dir, objective: str, decoder_type: type, loss_name: str
+    compose_app, objective: str, decoder_type: type, loss_name: str
 ) -> None:
-    module = build(conf_dir, objective)
-    assert isinstance(module.nets["decoder"], decoder_type)
+    module = build(compose_app, objective)
+    assert isinstance(module.nets["dec_y" if objective == "cp" else "dec_x"], decoder_type)
     terms = module.losses(fake_batch())
     assert set(terms) == {"loss", loss_name} and torch.equal(terms["loss"], terms[loss_name])
 
 
 @pytest.mark.parametrize("objective", ["ca", "cp", "cp_rev", "joint"])
-def test_caption_objectives_train_every_parameter(conf_dir, objective: str) -> None:
-    module = build(conf_dir, objective)
+def test_caption_objectives_train_every_parameter(compose_app, objective: str) -> None:
+    module = build(compose_app, objective)
     module.losses(fake_batch(4))["loss"].backward()
     unused = [name for name, p in module.named_parameters() if p.grad is None or not p.grad.abs().sum() > 0]
     assert unused == []
@@ -172,11 +173,6 @@ def test_caption_objectives_train_every_parameter(conf_dir, objective: str) -> N
     assert module.encode_for_probe(fake_batch()).shape == (8, 128)
 
 
-def test_caption_nets_without_a_vocabulary_are_refused(conf_dir) -> None:
-    with pytest.raises(InstantiationException, match="needs a token vocabulary.*data=captions"):
-        build(conf_dir, "cp", vocab_size=None)
-
-
-def test_target_loss_is_validated() -> None:
-    with pytest.raises(ValueError, match="target_loss"):
-        CrossModalModule("cp", {}, IMAGE, IMAGE, 2, target_loss={"y": "cosine"})
+def test_caption_nets_on_dense_data_are_refused(compose_app) -> None:
+    with pytest.raises(ValueError, match="needs a token vocabulary but modality y is dense.*data=captions"):
+        build(compose_app, "cp", text=Modality((LENGTH,)))

@@ -10,42 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 
 from alignpredict.plots.captions import PAPER_TOP1, make_caption_figures
 from alignpredict.train import run
 
-TINY = [
-    "data=captions",
-    "model/nets=captions",
-    "trainer=cpu",
-    "n_samples=100",
-    "batch_size=16",
-    "max_epochs=1",
-    "logger=none",
-    "embedding.enabled=false",
-    "probe.inverse_l2_grid=[1.0]",
-    "data.image_size=16",
-    "model.nets.enc_x.stem=imagenet",
-    "model.nets.enc_y.embed_dim=16",
-    "model.nets.enc_y.ffn_dim=32",
-    "model.nets.enc_y.num_layers=1",
-    "model.nets.proj_x.hidden_dim=16",
-    "model.nets.proj_x.out_dim=8",
-    "model.nets.decoder.hidden_dim=16",
-]
-
-
-def compose_train(conf_dir: Path, *overrides: str):
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        return compose("train", overrides=list(overrides))
-
 
 @pytest.mark.parametrize("objective, loss_name", [("ca", "invariance"), ("cp", "token_ce"), ("cp_rev", "mse")])
-def test_tiny_caption_run_writes_metrics(conf_dir: Path, tmp_path: Path, objective: str, loss_name: str) -> None:
-    cfg = compose_train(
-        conf_dir, *TINY, f"model={objective}", "data.style_strength=0.5", f"out_dir={tmp_path}", "logger=csv"
-    )
+def test_tiny_caption_run_writes_metrics(tiny_train, tmp_path: Path, objective: str, loss_name: str) -> None:
+    cfg = tiny_train("captions", f"model={objective}", "data.style_strength=0.5", f"out_dir={tmp_path}", "logger=csv")
     metrics = run(cfg)
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["probe_acc"] == metrics["probe_acc"] and 0.0 <= saved["probe_acc"] <= 1.0
@@ -55,26 +27,22 @@ def test_tiny_caption_run_writes_metrics(conf_dir: Path, tmp_path: Path, objecti
     assert f"train/{loss_name}" in logged.columns
 
 
-def test_bare_captions_command_line_picks_caption_nets_by_group(conf_dir: Path) -> None:
-    cfg = compose_train(conf_dir, "data=captions", "model=cp_rev", "model/nets=captions")
-    assert cfg.model.nets.enc_x._target_.endswith("ResNetEncoder")
-    assert cfg.model.nets.decoder_rev._target_.endswith("ConvDecoder")
-    assert dict(cfg.model.target_loss) == {"x": "mse", "y": "token_ce"}
-    stereo = compose_train(conf_dir, "model=cp")
-    assert stereo.model.nets.enc_x._target_.endswith("ConvEncoder") and "target_loss" not in stereo.model
+def test_bare_captions_command_line_picks_caption_nets_by_group(compose_app) -> None:
+    cfg = compose_app("train", "data=captions", "model=cp_rev", "nets=captions")
+    assert cfg.nets.enc_x._target_.endswith("ResNetEncoder") and cfg.nets.dec_x._target_.endswith("ConvDecoder")
+    assert compose_app("train", "model=cp").nets.enc_x._target_.endswith("ConvEncoder")
 
 
 @pytest.mark.parametrize("experiment", ["coco_style", "coco_style_quick"])
-def test_style_experiments_sweep_strength_objective_and_seed(conf_dir: Path, experiment: str) -> None:
-    cfg = compose_train(conf_dir, f"experiment={experiment}", "model=cp")
-    assert cfg.model.nets.decoder._target_.endswith("CaptionDecoder") and cfg.data.source == "synthetic"
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        hydra_cfg = compose("train", overrides=[f"experiment={experiment}"], return_hydra_config=True)
+def test_style_experiments_sweep_strength_objective_and_seed(compose_app, experiment: str) -> None:
+    cfg = compose_app("train", f"experiment={experiment}", "model=cp")
+    assert cfg.nets.dec_y._target_.endswith("CaptionDecoder") and cfg.data.source == "synthetic"
+    hydra_cfg = compose_app("train", f"experiment={experiment}", hydra_keys=True)
     params = hydra_cfg.hydra.sweeper.params
     assert params["data.style_strength"] == "0.0,0.2,0.5" and params["model"] == "ca,cp,cp_rev"
 
 
-def write_fake_sweep(root: Path) -> dict[tuple[str, float], list[float]]:
+def write_fake_sweep(root: Path, objective_facts) -> dict[tuple[str, float], list[float]]:
     """Two seeds per (objective, strength); returns the probe accuracies written."""
     written: dict[tuple[str, float], list[float]] = {}
     for i, (objective, strength, seed) in enumerate(
@@ -89,7 +57,9 @@ def write_fake_sweep(root: Path) -> dict[tuple[str, float], list[float]]:
                 {
                     "sweep_id": "fake",
                     "data": "synthetic",
-                    "objective": objective,
+                    **objective_facts(objective),
+                    "x_name": "I",
+                    "y_name": "T",
                     "style_strength": strength,
                     "seed": seed,
                     "probe_acc": accuracy,
@@ -100,8 +70,8 @@ def write_fake_sweep(root: Path) -> dict[tuple[str, float], list[float]]:
     return written
 
 
-def test_caption_figure_and_table_from_a_sweep(tmp_path: Path) -> None:
-    written = write_fake_sweep(tmp_path / "sweep")
+def test_caption_figure_and_table_from_a_sweep(tmp_path: Path, objective_facts) -> None:
+    written = write_fake_sweep(tmp_path / "sweep", objective_facts)
     paths = make_caption_figures(tmp_path / "sweep", tmp_path / "figures")
     assert paths["top1_png"].stat().st_size > 0 and paths["top1_pdf"].is_file()
     table = pd.read_csv(paths["summary"])
@@ -112,8 +82,8 @@ def test_caption_figure_and_table_from_a_sweep(tmp_path: Path) -> None:
     assert row["paper_top1"] == 56.90
 
 
-def test_plot_script_writes_figure_and_csv(tmp_path: Path, repo_root: Path) -> None:
-    write_fake_sweep(tmp_path / "sweep")
+def test_plot_script_writes_figure_and_csv(tmp_path: Path, repo_root: Path, objective_facts) -> None:
+    write_fake_sweep(tmp_path / "sweep", objective_facts)
     out = tmp_path / "out"
     subprocess.run(
         [

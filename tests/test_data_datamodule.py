@@ -10,9 +10,10 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from alignpredict.data import datamodule as dm_module
-from alignpredict.data.datamodule import SPLITS, StereoDataModule, split_sizes
+from alignpredict.data import stereo_datamodule as dm_module
 from alignpredict.data.dsprites import CANONICAL_CLASSES
+from alignpredict.data.splits import SPLITS, split_sizes
+from alignpredict.data.stereo_datamodule import StereoDataModule
 
 
 def test_splits_are_disjoint_contiguous_and_use_exactly_n_samples() -> None:
@@ -32,7 +33,8 @@ def test_iterate_covers_a_split_in_order_with_contract_batches() -> None:
     batches = list(dm.iterate("probe_train", "cpu", batch_size=25))
     assert torch.equal(torch.cat([b["index"] for b in batches]), dm.split_indices("probe_train"))
     first = batches[0]
-    assert first["x"].shape[1:] == dm.x_shape == (1, 64, 64) and first["y"].shape[1:] == dm.y_shape
+    assert first["x"].shape[1:] == dm.modalities["x"].shape == (1, 64, 64) == first["y"].shape[1:]
+    assert dm.modalities["y"].shape == (1, 64, 64)
     assert first["label"].dtype == torch.int64 and first["label"].shape == (25,)
     assert first["x"].device.type == "cpu" and dm.num_classes == 3
     again = next(dm.iterate("probe_train", "cpu", batch_size=25))
@@ -141,5 +143,5 @@ def test_hydra_data_configs_build_the_datamodule(
     assert isinstance(dm, StereoDataModule) and dm.source == name
     assert dm.config.jitter == 0.5 and dm.config.noise_y == 0.9 and dm.config.noise_x == 0.1
     assert dm.config.seed == 3 and dm.n_samples == 1234 and dm.batch_size == 16
-    assert dm.config.rotation == rotation and dm.x_shape == (channels, 64, 64)
+    assert dm.config.rotation == rotation and dm.modalities["x"].shape == (channels, 64, 64)
     assert sum(dm.split_size(s) for s in SPLITS) == 1234

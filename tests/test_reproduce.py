@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hydra import compose, initialize_config_dir
 
 from alignpredict import reproduce
 
@@ -15,21 +14,20 @@ TINY_THEORY = [
 ]
 
 
-def compose_reproduce(conf_dir, overrides):
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        return compose(config_name="reproduce", overrides=overrides)
+@pytest.fixture
+def compose_reproduce(compose_app):
+    return lambda overrides: compose_app("reproduce", *overrides)
 
 
-def test_unknown_stage_is_named(conf_dir, tmp_path):
-    cfg = compose_reproduce(conf_dir, [f"out_dir={tmp_path}", "stages=[theory,plots]"])
+def test_unknown_stage_is_named(compose_reproduce, tmp_path):
+    cfg = compose_reproduce([f"out_dir={tmp_path}", "stages=[theory,plots]"])
     with pytest.raises(ValueError, match="plots"):
         reproduce.run(cfg)
 
 
-def test_theory_stage_runs_and_publishes(conf_dir, tmp_path, monkeypatch):
+def test_theory_stage_runs_and_publishes(compose_reproduce, tmp_path, monkeypatch):
     monkeypatch.setattr(reproduce, "PUBLISHED", {"theory": ["phase_diagram.png"]})
     cfg = compose_reproduce(
-        conf_dir,
         [
             f"out_dir={tmp_path / 'out'}",
             "stages=[theory]",
@@ -43,9 +41,9 @@ def test_theory_stage_runs_and_publishes(conf_dir, tmp_path, monkeypatch):
     assert (tmp_path / "figures" / "theory_phase_diagram.png").stat().st_size > 1000
 
 
-def test_failing_stage_names_its_command(conf_dir, tmp_path):
+def test_failing_stage_names_its_command(compose_reproduce, tmp_path):
     cfg = compose_reproduce(
-        conf_dir, [f"out_dir={tmp_path}", "stages=[theory]", "publish=false", "stage_args.theory=['no_such_key=1']"]
+        [f"out_dir={tmp_path}", "stages=[theory]", "publish=false", "stage_args.theory=['no_such_key=1']"]
     )
     with pytest.raises(RuntimeError, match="theory.py"):
         reproduce.run(cfg)

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 from PIL import Image
 
 from alignpredict.theory.phase_grid import ca_boundary
@@ -50,14 +49,13 @@ def load_script(repo_root: Path):
     return module
 
 
-def run_tiny(conf_dir: Path, repo_root: Path, out: Path, extra: list[str]) -> dict:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        cfg = compose(config_name="theory", overrides=[*TINY, *extra, f"out_dir={out}"])
+def run_tiny(compose_app, repo_root: Path, out: Path, extra: list[str]) -> dict:
+    cfg = compose_app("theory", *TINY, *extra, f"out_dir={out}")
     return load_script(repo_root).run(cfg)
 
 
-def test_run_writes_phase_diagram_and_validation(conf_dir: Path, repo_root: Path, tmp_path: Path) -> None:
-    summary = run_tiny(conf_dir, repo_root, tmp_path, [])
+def test_run_writes_phase_diagram_and_validation(compose_app, repo_root: Path, tmp_path: Path) -> None:
+    summary = run_tiny(compose_app, repo_root, tmp_path, [])
     expected = [
         "phase_diagram.png",
         "phase_diagram.pdf",
@@ -107,8 +105,8 @@ def test_run_writes_phase_diagram_and_validation(conf_dir: Path, repo_root: Path
 
 
 @pytest.mark.slow
-def test_run_writes_gif_and_infonce_when_enabled(conf_dir: Path, repo_root: Path, tmp_path: Path) -> None:
-    summary = run_tiny(conf_dir, repo_root, tmp_path, [*EVERYTHING, "validation.enabled=false"])
+def test_run_writes_gif_and_infonce_when_enabled(compose_app, repo_root: Path, tmp_path: Path) -> None:
+    summary = run_tiny(compose_app, repo_root, tmp_path, [*EVERYTHING, "validation.enabled=false"])
     assert set(summary["seconds"]) == {"phase_diagram", "gif", "infonce"}
     with Image.open(tmp_path / "phase_diagram_sweep.gif") as gif:
         durations = []

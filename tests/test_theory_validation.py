@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import torch
 
-from alignpredict.theory.infonce import first_failures, symmetric_infonce, train_linear_infonce
+from alignpredict.objectives.infonce import infonce_loss
+from alignpredict.theory.infonce import first_failures, train_linear_infonce
 from alignpredict.theory.metrics import projector_distance, subspace_distance
 from alignpredict.theory.solvers import Covariances, solve_cp
 from alignpredict.theory.validation import (
@@ -104,7 +105,7 @@ def test_e7_counts_agree_with_theory_away_from_boundaries() -> None:
 
 def test_symmetric_infonce_is_log_batch_for_uninformative_features() -> None:
     constant = torch.ones(2, 8, 3)
-    loss = symmetric_infonce(constant, constant, 0.1)
+    loss = infonce_loss(constant, constant, 0.1)
     np.testing.assert_allclose(loss.numpy(), np.log(8.0), rtol=1e-6)
 
 

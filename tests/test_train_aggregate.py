@@ -12,8 +12,18 @@ import pytest
 from scipy import stats
 
 from alignpredict.evaluation.aggregate import load_runs, summarise
-from alignpredict.plots.synthetic import make_synthetic_figures
+from alignpredict.plots.synthetic import make_synthetic_figures, plot_accuracy_vs_nu, umap_panels
 from alignpredict.utils.io import write_json
+
+# what each objective records about itself (test_objectives_module checks the real ones)
+FACTS = {
+    objective: dict(zip(("objective_family", "objective_label", "objective_linestyle", "objective_marker"), facts))
+    for objective, facts in {
+        "ca": ("alignment", "CA", "-", "o"),
+        "cp": ("prediction", "CP", "--", "s"),
+        "supervised": ("supervised", "supervised", ":", "v"),
+    }.items()
+}
 
 
 def fake_run(
@@ -25,6 +35,8 @@ def fake_run(
             "sweep_id": sweep,
             "data": data,
             "objective": objective,
+            "objective_color": "#000000",
+            **FACTS[objective],
             "jitter": jitter,
             "nu_max": 1 - jitter,
             "noise": noise,
@@ -108,3 +120,21 @@ def test_plot_script_writes_figure_and_csv(tmp_path: Path, repo_root: Path) -> N
     assert {"summary.csv", "accuracy_vs_nu.png", "accuracy_vs_nu.pdf", "umap_strip.png"} <= {
         p.name for p in out.iterdir()
     }
+
+
+def test_figures_draw_any_objective_from_what_its_runs_record(tmp_path: Path) -> None:
+    sweep = fake_sweep(tmp_path / "sweep")
+    FACTS["toy"] = dict(zip(FACTS["ca"], ("alignment", "Toy", "-.", "x")))
+    try:
+        for job, (data, jitter) in enumerate((d, j) for d in ("dsprites", "shapes3d") for j in (0.0, 0.5)):
+            folder = sweep / f"toy{job}"
+            fake_run(folder, "s1", "toy", jitter, 0.5, 0, 0.5, data=data)
+            np.savez(folder / "embedding.npz", embedding=np.zeros((30, 2)), labels=np.zeros(30, int))
+    finally:
+        del FACTS["toy"]
+    runs = load_runs(sweep)
+    titles = [title for title, _ in umap_panels(runs, 0.5)]
+    assert titles[:2] == ["CA, aligned (jitter 0, noise 0.5)", "CA, misaligned (jitter 0.5, noise 0.5)"]
+    assert "Toy, misaligned (jitter 0.5, noise 0.5)" in titles and not any("supervised" in t for t in titles)
+    legend = [text.get_text() for text in plot_accuracy_vs_nu(runs).axes[-1].get_legend().get_texts()]
+    assert "Toy, noise 0.5" in legend and "supervised (mean over noise)" in legend

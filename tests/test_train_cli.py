@@ -10,21 +10,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from hydra import compose, initialize_config_dir
 
 from alignpredict.evaluation.aggregate import load_runs
 from alignpredict.train import job_devices
 
-TINY = [
-    "data=dsprites",
-    "trainer=cpu",
-    "n_samples=200",
-    "batch_size=32",
-    "max_epochs=1",
-    "logger=none",
-    "embedding.enabled=false",
-    "probe.inverse_l2_grid=[1.0]",
-]
+
+@pytest.fixture
+def tiny(tiny_overrides) -> list[str]:
+    return tiny_overrides["stereo"]
 
 
 def train_cli(repo_root: Path, cwd: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -40,17 +33,19 @@ def train_cli(repo_root: Path, cwd: Path, *args: str, timeout: int = 300) -> sub
 
 
 @pytest.mark.parametrize("group, name", [("model", "vicreg"), ("data", "mnist")])
-def test_unknown_group_option_gives_a_clear_message(repo_root: Path, tmp_path: Path, group: str, name: str) -> None:
-    result = train_cli(repo_root, tmp_path, f"{group}={name}", *TINY[1:])
+def test_unknown_group_option_gives_a_clear_message(
+    repo_root: Path, tmp_path: Path, tiny: list[str], group: str, name: str
+) -> None:
+    result = train_cli(repo_root, tmp_path, f"{group}={name}", *tiny[1:])
     assert result.returncode != 0
     assert f"Could not find '{group}/{name}'" in result.stderr and "Available options" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 @pytest.mark.slow
-def test_multirun_sweep_shares_one_sweep_id(repo_root: Path, tmp_path: Path) -> None:
+def test_multirun_sweep_shares_one_sweep_id(repo_root: Path, tmp_path: Path, tiny: list[str]) -> None:
     sweep = tmp_path / "sweep"
-    result = train_cli(repo_root, tmp_path, "-m", "jitter=0,0.5", *TINY, f"hydra.sweep.dir={sweep}")
+    result = train_cli(repo_root, tmp_path, "-m", "jitter=0,0.5", *tiny, f"hydra.sweep.dir={sweep}")
     assert result.returncode == 0, result.stderr[-3000:]
     runs = load_runs(sweep)
     assert sorted(runs["jitter"]) == [0.0, 0.5] and runs["sweep_id"].nunique() == 1
@@ -59,7 +54,7 @@ def test_multirun_sweep_shares_one_sweep_id(repo_root: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path) -> None:
+def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path, tiny: list[str]) -> None:
     sweep = tmp_path / "sweep"
     result = train_cli(
         repo_root,
@@ -67,7 +62,7 @@ def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path) -
         "-m",
         "hydra/launcher=submitit_local",
         "seed=0,1",
-        *TINY,
+        *tiny,
         f"hydra.sweep.dir={sweep}",
         "hydra.launcher.timeout_min=10",
         timeout=600,
@@ -78,10 +73,9 @@ def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path) -
     assert list((sweep / ".submitit").iterdir())
 
 
-def test_launcher_presets(conf_dir: Path) -> None:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        joblib = compose("train", overrides=["launcher=joblib"], return_hydra_config=True)
-        slurm = compose("train", overrides=["launcher=slurm"], return_hydra_config=True)
+def test_launcher_presets(compose_app) -> None:
+    joblib = compose_app("train", "launcher=joblib", hydra_keys=True)
+    slurm = compose_app("train", "launcher=slurm", hydra_keys=True)
     assert "JoblibLauncher" in joblib.hydra.launcher._target_ and joblib.spread_jobs_over_gpus
     assert "SlurmLauncher" in slurm.hydra.launcher._target_
     assert (slurm.hydra.launcher.gpus_per_node, slurm.hydra.launcher.tasks_per_node) == (1, 1)
@@ -91,10 +85,9 @@ def test_launcher_presets(conf_dir: Path) -> None:
             job_devices(joblib)
 
 
-def test_experiment_grids(conf_dir: Path) -> None:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        quick = compose("train", overrides=["experiment=synthetic_quick"], return_hydra_config=True)
-        paper = compose("train", overrides=["experiment=synthetic_paper"], return_hydra_config=True)
+def test_experiment_grids(compose_app) -> None:
+    quick = compose_app("train", "experiment=synthetic_quick", hydra_keys=True)
+    paper = compose_app("train", "experiment=synthetic_paper", hydra_keys=True)
     for cfg in (quick, paper):
         params = cfg.hydra.sweeper.params
         assert str(cfg.hydra.mode) == "RunMode.MULTIRUN"

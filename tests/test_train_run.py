@@ -7,30 +7,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
 from alignpredict.train import run
 
-TINY = [
-    "data=dsprites",
-    "trainer=cpu",
-    "n_samples=200",
-    "batch_size=32",
-    "max_epochs=1",
-    "logger=none",
-    "embedding.enabled=false",
-    "probe.inverse_l2_grid=[1.0]",
-]
+
+@pytest.fixture
+def tiny_config(tiny_train):
+    def make(out_dir: Path, *overrides: str) -> DictConfig:
+        return tiny_train("stereo", f"out_dir={out_dir}", *overrides)
+
+    return make
 
 
-def tiny_config(conf_dir: Path, out_dir: Path, *overrides: str) -> DictConfig:
-    with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
-        return compose("train", overrides=[*TINY, f"out_dir={out_dir}", *overrides])
-
-
-def test_run_writes_metrics_config_and_checkpoints(conf_dir: Path, tmp_path: Path) -> None:
-    metrics = run(tiny_config(conf_dir, tmp_path, "model=cp", "jitter=0.2", "noise=0.9", "seed=0"))
+def test_run_writes_metrics_config_and_checkpoints(tiny_config, tmp_path: Path) -> None:
+    metrics = run(tiny_config(tmp_path, "model=cp", "jitter=0.2", "noise=0.9", "seed=0"))
     saved = yaml.safe_load((tmp_path / "metrics.json").read_text())
     assert saved["probe_acc"] == metrics["probe_acc"] and saved["best_val_loss"] == metrics["best_val_loss"]
     assert 0.0 <= saved["probe_acc"] <= 1.0
@@ -39,27 +30,27 @@ def test_run_writes_metrics_config_and_checkpoints(conf_dir: Path, tmp_path: Pat
     assert saved["epochs_trained"] == 1 and saved["sweep_id"]
     assert all(not isinstance(v, (dict, list)) for v in saved.values())  # flat
     config = yaml.safe_load((tmp_path / "config.yaml").read_text())
-    assert config["model"]["objective"] == "cp" and config["out_dir"] == str(tmp_path)
+    assert config["model"]["name"] == "cp" and config["out_dir"] == str(tmp_path)
     assert config["data"]["noise_y"] == 0.9  # resolved interpolations
     assert Path(saved["best_checkpoint"]).is_file() and (tmp_path / "checkpoints" / "last.ckpt").is_file()
 
 
-def test_same_seed_same_numbers(conf_dir: Path, tmp_path: Path) -> None:
-    first = run(tiny_config(conf_dir, tmp_path / "a", "seed=0"))
-    second = run(tiny_config(conf_dir, tmp_path / "b", "seed=0"))
+def test_same_seed_same_numbers(tiny_config, tmp_path: Path) -> None:
+    first = run(tiny_config(tmp_path / "a", "seed=0"))
+    second = run(tiny_config(tmp_path / "b", "seed=0"))
     assert (first["best_val_loss"], first["probe_acc"]) == (second["best_val_loss"], second["probe_acc"])
 
 
-def test_resume_continues_the_epoch_count(conf_dir: Path, tmp_path: Path) -> None:
-    first = run(tiny_config(conf_dir, tmp_path, "logger=csv", "max_epochs=1"))
-    resumed = run(tiny_config(conf_dir, tmp_path, "logger=csv", "max_epochs=2", "ckpt_path=last"))
+def test_resume_continues_the_epoch_count(tiny_config, tmp_path: Path) -> None:
+    first = run(tiny_config(tmp_path, "logger=csv", "max_epochs=1"))
+    resumed = run(tiny_config(tmp_path, "logger=csv", "max_epochs=2", "ckpt_path=last"))
     assert (first["epochs_trained"], resumed["epochs_trained"]) == (1, 2)
     assert resumed["global_step"] == 2 * first["global_step"]
     second_log = pd.read_csv(tmp_path / "csv" / "version_1" / "metrics.csv")
     assert set(second_log["epoch"].dropna()) == {1}  # the resumed session trained only the missing epoch
 
 
-def test_wandb_offline_run_is_written_and_closed(conf_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_wandb_offline_run_is_written_and_closed(tiny_config, tmp_path: Path, monkeypatch) -> None:
     import wandb
 
     monkeypatch.setenv("WANDB_MODE", "offline")
@@ -71,7 +62,7 @@ def test_wandb_offline_run_is_written_and_closed(conf_dir: Path, tmp_path: Path,
         return real_init(*args, **kwargs)
 
     monkeypatch.setattr(wandb, "init", recording_init)
-    run(tiny_config(conf_dir, tmp_path, "logger=wandb", "model=supervised", "sweep_id=test-sweep", "jitter=0.2"))
+    run(tiny_config(tmp_path, "logger=wandb", "model=supervised", "sweep_id=test-sweep", "jitter=0.2"))
     assert [(c["group"], c["job_type"], c["name"]) for c in init_calls] == [
         ("test-sweep", "supervised", "supervised-jit0.2-noise0.5-s0")
     ]
@@ -80,18 +71,17 @@ def test_wandb_offline_run_is_written_and_closed(conf_dir: Path, tmp_path: Path,
     assert wandb.run is None  # finished, so a next multirun job gets its own run
 
 
-def test_unknown_probe_method_is_refused(conf_dir: Path, tmp_path: Path) -> None:
+def test_unknown_probe_method_is_refused(tiny_config, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown probe.method 'ridge'.*logistic, paper"):
-        run(tiny_config(conf_dir, tmp_path, "probe.method=ridge"))
+        run(tiny_config(tmp_path, "probe.method=ridge"))
 
 
 @pytest.mark.slow
-def test_run_embeds_its_own_held_out_split(conf_dir: Path, tmp_path: Path) -> None:
+def test_run_embeds_its_own_held_out_split(tiny_config, tmp_path: Path) -> None:
     import numpy as np
 
     metrics = run(
         tiny_config(
-            conf_dir,
             tmp_path,
             "n_samples=600",
             "embedding.enabled=true",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,16 @@ from hydra.types import RunMode
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from alignpredict.data.protocol import Modality, PairedDataModule, check_datamodule
+from alignpredict.data.splits import PROBE_SPLITS
 from alignpredict.evaluation.astro_probe import astro_probe_metrics
 from alignpredict.evaluation.embedding import embed_umap
 from alignpredict.evaluation.features import FeatureSet, extract_features
 from alignpredict.evaluation.probe import logistic_probe, paper_probe
+from alignpredict.objectives.base import Objective
+from alignpredict.objectives.module import CrossModalModule
 from alignpredict.utils.io import write_json, write_text
 
-PROBE_SPLITS = ("probe_train", "probe_val", "probe_test")
 PROBE_METHODS = ("logistic", "paper", "astro")  # astro: multi-task regression + binarity probes
 WANDB_LOGGER = "pytorch_lightning.loggers.WandbLogger"
 
@@ -79,15 +83,20 @@ def job_devices(cfg: DictConfig) -> Any:
     return [int(job_num) % n_gpus]
 
 
-def build_logger(cfg: DictConfig, out_dir: Path, run_sweep_id: str) -> Any:
-    """The configured Lightning logger or False; a W&B logger gets the sweep as group and the knobs as config."""
+def run_name(objective: Objective, datamodule: PairedDataModule, seed: int) -> str:
+    """ "<objective>-<the data's knobs>-s<seed>", e.g. "ca-jit0.2-noise0.5-s0" (astro: "cp-kepler-logg-s1")."""
+    return "-".join(part for part in (objective.name, datamodule.run_label(), f"s{seed}") if part)
+
+
+def build_logger(cfg: DictConfig, out_dir: Path, run_sweep_id: str, name: str) -> Any:
+    """The configured Lightning logger or False; a W&B logger gets the sweep as group and the run's name."""
     logger_cfg = cfg.get("logger")
     if not logger_cfg or "_target_" not in logger_cfg:
         return False
     extra: dict[str, Any] = {"save_dir": str(out_dir)}
     if logger_cfg._target_ == WANDB_LOGGER:
         extra["group"] = logger_cfg.group or run_sweep_id
-        extra["name"] = logger_cfg.name or f"{cfg.model.objective}-jit{cfg.jitter}-noise{cfg.noise}-s{cfg.seed}"
+        extra["name"] = logger_cfg.name or name
     logger = instantiate(logger_cfg, **extra)
     logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
     return logger
@@ -143,18 +152,6 @@ def probe_metrics(cfg: DictConfig, splits: dict[str, FeatureSet], num_classes: i
     raise ValueError(f"unknown probe.method {probe_cfg.method!r}; choose one of {', '.join(PROBE_METHODS)}")
 
 
-def vocabulary(datamodule: pl.LightningDataModule) -> dict[str, int]:
-    """vocab_size and pad_id of a datamodule with a token modality (captions); nothing for the others."""
-    if not hasattr(datamodule, "vocab_size"):
-        return {}
-    return {"vocab_size": int(datamodule.vocab_size), "pad_id": int(datamodule.pad_id)}
-
-
-def dataset_name(cfg: DictConfig, facts: dict[str, Any]) -> str:
-    """The data source's name ("dsprites", ...) for grouping; the datamodule class name as a fallback."""
-    return str(cfg.data.get("source") or facts.get("source") or cfg.data._target_.rsplit(".", 1)[-1])
-
-
 def fit(
     cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule, logger: Any
 ) -> tuple[pl.Trainer, FitThroughput]:
@@ -169,19 +166,26 @@ def fit(
 
 
 def run_record(
-    cfg: DictConfig, trainer: pl.Trainer, throughput: FitThroughput, facts: dict[str, Any], run_sweep_id: str
+    cfg: DictConfig,
+    trainer: pl.Trainer,
+    throughput: FitThroughput,
+    module: CrossModalModule,
+    datamodule: PairedDataModule,
+    run_sweep_id: str,
 ) -> dict[str, Any]:
-    """The flat facts of one run for metrics.json: data facts, knobs, training outcome, throughput."""
+    """The flat facts of one run for metrics.json: the data's facts and knobs, the objective's description,
+    the training settings and outcome, throughput."""
     best = trainer.checkpoint_callback
+    modalities = datamodule.modalities
     return {
-        **facts,
+        **datamodule.describe(),
+        **datamodule.knobs(),
+        **module.objective.describe(),
         "sweep_id": run_sweep_id,
-        "data": dataset_name(cfg, facts),
-        "objective": cfg.model.objective,
-        "jitter": cfg.jitter,
-        "noise": cfg.noise,
+        "data": datamodule.name,
+        "x_name": modalities["x"].short_name,
+        "y_name": modalities["y"].short_name,
         "seed": cfg.seed,
-        "n_samples": cfg.n_samples,
         "batch_size": cfg.batch_size,
         "max_epochs": cfg.max_epochs,
         "lr": cfg.lr,
@@ -193,6 +197,19 @@ def run_record(
         "fit_samples_per_second": throughput.items / throughput.seconds if throughput.seconds else None,
         "device": str(trainer.strategy.root_device),
     }
+
+
+def build_module(cfg: DictConfig, modalities: Mapping[str, Modality], num_classes: int) -> CrossModalModule:
+    """The objective from `model`, its nets from `nets` for these modalities, the optimizer and scheduler."""
+    scheduler = cfg.get("scheduler")
+    return CrossModalModule(
+        objective=instantiate(cfg.model),
+        nets=cfg.nets,
+        modalities=modalities,
+        num_classes=num_classes,
+        optimizer=instantiate(cfg.optimizer),
+        scheduler=instantiate(scheduler) if scheduler else None,
+    )
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:
@@ -208,17 +225,13 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     pl.seed_everything(int(cfg.seed), workers=True)
     datamodule = instantiate(cfg.data)
     datamodule.setup("fit")  # class count and caption vocabulary are known only once the data is built
-    module = instantiate(
-        cfg.model,
-        x_shape=datamodule.x_shape,
-        y_shape=datamodule.y_shape,
-        num_classes=datamodule.num_classes,
-        **vocabulary(datamodule),
-    )
+    check_datamodule(datamodule)
+    module = build_module(cfg, datamodule.modalities, datamodule.num_classes)
+    name = run_name(module.objective, datamodule, int(cfg.seed))
     try:
-        logger = build_logger(cfg, out_dir, run_sweep_id)
+        logger = build_logger(cfg, out_dir, run_sweep_id, name)
         trainer, throughput = fit(cfg, module, datamodule, logger)
-        metrics = run_record(cfg, trainer, throughput, dict(datamodule.describe()), run_sweep_id)
+        metrics = run_record(cfg, trainer, throughput, module, datamodule, run_sweep_id)
         if cfg.probe.method == "astro":  # several regression/class targets, the paper's astro representations
             metrics.update(
                 astro_probe_metrics(
@@ -234,8 +247,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
             )
         else:
             splits = {
-                name: extract_features(module, datamodule, name, module.device, cfg.probe.batch_size)
-                for name in PROBE_SPLITS
+                split: extract_features(module, datamodule, split, module.device, cfg.probe.batch_size)
+                for split in PROBE_SPLITS
             }
             metrics.update(probe_metrics(cfg, splits, datamodule.num_classes))
         if cfg.embedding.enabled and cfg.probe.method != "astro":
@@ -246,7 +259,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                 max_points=cfg.embedding.max_points,
                 n_neighbors=cfg.embedding.n_neighbors,
                 min_dist=cfg.embedding.min_dist,
-                title=f"{cfg.model.objective}, jitter {cfg.jitter}, noise {cfg.noise}",
+                title=name,
             )
         if logger:
             logger.log_metrics(

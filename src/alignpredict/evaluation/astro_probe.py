@@ -27,7 +27,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 TASK_METRICS: dict[str, str] = {"logg": "r2", "age": "r2", "binarity": "bal_acc"}
-ALIGNMENT_HEADS = ("proj_x", "proj_y")
+PROJECTIONS = ("proj_x", "proj_y")
 TUNED_SUFFIX = "_tuned"
 RIDGE_ALPHAS = np.logspace(-2, 5, 15)
 LOGISTIC_CS = np.logspace(-4, 2, 7)
@@ -146,12 +146,17 @@ def probe_representations(
 
 
 def _module_representations(module: Any, batch: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """CA-like heads: both projections (concatenated = "self") and each side; CP: the source bottleneck."""
-    nets = module.nets
-    if all(head in nets for head in ALIGNMENT_HEADS):
-        p_x = nets["proj_x"](nets["enc_x"](batch["x"]))
-        p_y = nets["proj_y"](nets["enc_y"](batch["y"]))
-        return {"self": torch.cat([p_x, p_y], dim=1), "ca_lamost": p_x, "ca_photometry": p_y}
+    """Objectives with projections of both sides (CA-like) are read, as the paper does, on the two projections
+    concatenated ("self") and on each side (`<objective>_lamost`, `<objective>_photometry`); the others on
+    the representation their probe reads."""
+    objective = module.objective
+    if all(name in objective.offers() for name in PROJECTIONS):
+        p_x, p_y = (module.represent(batch, name) for name in PROJECTIONS)
+        return {
+            "self": torch.cat([p_x, p_y], dim=1),
+            f"{objective.name}_lamost": p_x,
+            f"{objective.name}_photometry": p_y,
+        }
     return {"self": module.encode_for_probe(batch)}
 
 

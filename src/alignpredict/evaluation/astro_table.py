@@ -10,19 +10,11 @@ from alignpredict.evaluation.aggregate import summarise
 from alignpredict.evaluation.astro_probe import TASK_METRICS, TUNED_SUFFIX, metric_key
 
 INSTRUMENTS = ("kepler", "tess")
-# method -> (objective whose runs hold it, representation); baselines come from every run (seed-free).
-METHODS: dict[str, tuple[str | None, str]] = {
-    "CA": ("ca", "self"),
-    "CA (LAMOST side)": ("ca", "ca_lamost"),
-    "CA (phot. side)": ("ca", "ca_photometry"),
-    "CP": ("cp", "self"),
-    "CPrev": ("cp_rev", "self"),
-    "LAMOST": (None, "baseline_lamost"),
-    "Phot": (None, "baseline_photometry"),
-    "Concat": (None, "baseline_concat"),
-}
-CROSS_MODAL = ("CA", "CP", "CPrev")
+# the seed-free baselines every astro run also scores: method -> representation
+BASELINES: dict[str, str] = {"LAMOST": "baseline_lamost", "Phot": "baseline_photometry", "Concat": "baseline_concat"}
 UNIMODAL = ("LAMOST", "Phot")
+SIDES = (("lamost", "LAMOST side"), ("photometry", "phot. side"))
+FAMILY_ORDER = {"alignment": 0, "joint": 1, "prediction": 2, "supervised": 3}
 # Project page, 5 seeds (means; the baselines have no std). Spec 2.5.
 PAPER_TABLE: dict[tuple[str, str], dict[str, float]] = {
     ("kepler", "binarity"): {"CA": 0.802, "CP": 0.814, "CPrev": 0.751, "LAMOST": 0.814, "Phot": 0.731},
@@ -50,14 +42,39 @@ def has_tuned_metrics(runs: pd.DataFrame) -> bool:
     return any(str(column).endswith(TUNED_SUFFIX) for column in runs.columns)
 
 
+def methods_of(runs: pd.DataFrame) -> dict[str, tuple[str | None, str]]:
+    """Method label -> (objective whose runs hold it, representation), read from the runs' own objective
+    descriptions (label, family, direction), then each side of objectives probed on both projections, then the
+    baselines (objective None: every run scores them)."""
+    objectives = runs.drop_duplicates("objective")
+    label = objectives.get("objective_label", objectives["objective"])
+    order = [FAMILY_ORDER.get(f, 9) for f in objectives.get("objective_family", [""] * len(objectives))]
+    direction = objectives.get("direction", pd.Series(["none"] * len(objectives), index=objectives.index))
+    rows = sorted(zip(order, direction.astype(str), label.astype(str), objectives["objective"].astype(str)))
+    methods: dict[str, tuple[str | None, str]] = {}
+    for _, _, method, name in rows:
+        methods[method] = (name, "self")
+        for side, words in SIDES:
+            if any(str(column).startswith(f"{name}_{side}_") for column in runs.columns):
+                methods[f"{method} ({words})"] = (name, f"{name}_{side}")
+    methods.update({method: (None, representation) for method, representation in BASELINES.items()})
+    return methods
+
+
+def cross_modal_methods(table: pd.DataFrame) -> tuple[str, ...]:
+    """The table's objective methods (not a baseline, not one side of a projection pair)."""
+    return tuple(m for m in table["method"].unique() if m not in BASELINES and not m.endswith(" side)"))
+
+
 def astro_table(runs: pd.DataFrame, tuned: bool = False) -> pd.DataFrame:
     """Long table: instrument, task, method, mean, std, n (seeds), paper (NaN where the paper has none);
     `tuned` reads the tuned-probe scores instead of the paper probe's."""
     runs = runs.assign(instrument=instrument_of(runs))
+    methods = methods_of(runs)
     rows = []
     for instrument, of_instrument in runs.groupby("instrument"):
         for task in TASK_METRICS:
-            for method, (objective, representation) in METHODS.items():
+            for method, (objective, representation) in methods.items():
                 key = metric_key(representation, task, tuned)
                 chosen = of_instrument if objective is None else of_instrument[of_instrument["objective"] == objective]
                 if key not in chosen or chosen[key].notna().sum() == 0:
@@ -90,7 +107,7 @@ def _cell(mean: float, std: float) -> str:
 def markdown_table(table: pd.DataFrame) -> str:
     """One markdown table per instrument: task rows, method columns, each cell "ours (paper)"."""
     blocks = []
-    methods = [m for m in METHODS if m in set(table["method"])]
+    methods = list(dict.fromkeys(table["method"]))
     for instrument, of_instrument in table.groupby("instrument"):
         lines = [
             f"### {instrument.upper()}-like (ours, paper in brackets)",
@@ -124,19 +141,20 @@ def _best(rows: pd.DataFrame, methods: tuple[str, ...]) -> tuple[str, float]:
 def paper_claims(table: pd.DataFrame, tolerance: float = 0.005) -> dict[str, bool | None]:
     """The paper's astro claims on this table; "matches" means within `tolerance`; None when not measurable."""
     claims: dict[str, bool | None] = {}
+    cross_modal = cross_modal_methods(table)
     by_task = {key: rows for key, rows in table.groupby(["instrument", "task"])}
     kepler = [by_task[("kepler", task)] for task in TASK_METRICS if ("kepler", task) in by_task]
     tess = [by_task[("tess", task)] for task in TASK_METRICS if ("tess", task) in by_task]
     if kepler:
         claims["kepler_cross_modal_matches_or_beats_best_unimodal_on_every_task"] = all(
-            _best(rows, CROSS_MODAL)[1] >= _best(rows, UNIMODAL)[1] - tolerance for rows in kepler
+            _best(rows, cross_modal)[1] >= _best(rows, UNIMODAL)[1] - tolerance for rows in kepler
         )
         age = by_task.get(("kepler", "age"))
-        claims["kepler_ca_best_on_age"] = None if age is None else _best(age, CROSS_MODAL + UNIMODAL)[0] == "CA"
+        claims["kepler_ca_best_on_age"] = None if age is None else _best(age, cross_modal + UNIMODAL)[0] == "CA"
         cprev, cp = (np.nan, np.nan) if age is None else (_best(age, ("CPrev",))[1], _best(age, ("CP",))[1])
         claims["kepler_cprev_beats_cp_on_age"] = None if np.isnan(cprev) or np.isnan(cp) else bool(cprev > cp)
     if tess:
         claims["tess_no_cross_modal_beats_lamost_only"] = all(
-            _best(rows, CROSS_MODAL)[1] <= _best(rows, ("LAMOST",))[1] + tolerance for rows in tess
+            _best(rows, cross_modal)[1] <= _best(rows, ("LAMOST",))[1] + tolerance for rows in tess
         )
     return claims

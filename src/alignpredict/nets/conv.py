@@ -20,8 +20,8 @@ def _spatial_side(shape: Sequence[int]) -> int:
     if len(shape) != 3 or shape[1] != shape[2] or shape[1] % DOWNSAMPLING:
         raise ValueError(
             f"conv nets need square (C, H, W) images with H = W divisible by {DOWNSAMPLING}, got {tuple(shape)}; "
-            "resize the images or choose other nets (for captions or COCO: model/nets=captions; for feature "
-            "vectors such as data=astro: model/nets=mlp)"
+            "resize the images or choose other nets (for captions or COCO: nets=captions; for feature "
+            "vectors such as data=astro: nets=mlp)"
         )
     return shape[1] // DOWNSAMPLING
 

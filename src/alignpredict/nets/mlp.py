@@ -21,7 +21,7 @@ def _feature_dim(shape: Sequence[int], name: str) -> int:
     if len(shape) != 1:
         raise ValueError(
             f"{name} {tuple(shape)} is not a feature vector; the MLP nets need 1-D features "
-            "(data=astro), use model/nets=conv for images"
+            "(data=astro), use nets=conv for images"
         )
     return int(shape[0])
 

@@ -58,7 +58,7 @@ class ResNetEncoder(nn.Module):
         if len(input_shape) != 3 or input_shape[0] != 3:
             raise ValueError(
                 f"ResNetEncoder needs RGB images shaped (3, H, W), got {tuple(input_shape)}; "
-                "pick an encoder for this modality in model/nets"
+                "pick an encoder for this modality in the nets config (nets=...)"
             )
         if stem not in STEMS:
             raise ValueError(f"stem must be one of {STEMS}, got {stem!r}")

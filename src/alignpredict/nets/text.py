@@ -16,7 +16,7 @@ def _sequence_length(shape: Sequence[int], net: str) -> int:
     if len(shape) != 1 or shape[0] < 1:
         raise ValueError(
             f"{net} needs token-id sequences shaped (L,), got {tuple(shape)}; "
-            "pick a net for this modality in model/nets"
+            "pick a net for this modality in the nets config (nets=...)"
         )
     return int(shape[0])
 

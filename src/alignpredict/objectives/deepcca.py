@@ -7,7 +7,11 @@ eigenvalues of T^T T + ridge * I with T the whitened cross-covariance.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
+
+from alignpredict.objectives.alignment import AlignmentObjective
 
 
 def _inverse_sqrt(matrix: torch.Tensor, eigen_floor: float) -> torch.Tensor:
@@ -42,3 +46,16 @@ def deepcca_loss(
     k = correlations.numel() if top_k is None else min(top_k, correlations.numel())
     total = correlations.topk(k).values.sum().to(h_x.dtype)
     return {"loss": -total, "correlation": total}
+
+
+class DeepCCA(AlignmentObjective):
+    """The DeepCCA baseline: maximise the sum of the top-k canonical correlations of the projections."""
+
+    def __init__(self, top_k: int | None = None, ridge: float = 1e-3, eigen_floor: float = 1e-9, **common: Any) -> None:
+        super().__init__(**common)
+        if top_k is not None and top_k < 1:
+            raise ValueError(f"top_k must be null (all correlations) or >= 1, got {top_k}")
+        self.top_k, self.ridge, self.eigen_floor = top_k, ridge, eigen_floor
+
+    def align(self, p_x: torch.Tensor, p_y: torch.Tensor) -> dict[str, torch.Tensor]:
+        return deepcca_loss(p_x, p_y, top_k=self.top_k, ridge=self.ridge, eigen_floor=self.eigen_floor)

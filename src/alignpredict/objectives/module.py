@@ -1,151 +1,67 @@
-"""One LightningModule for every objective of the paper: CA (VICReg), CP in both directions, the
-supervised ceiling, joint CA + CP and DeepCCA. It builds only the nets its objective uses, so CP never
-runs (or even holds) a second encoder.
+"""The LightningModule: a thin shell that trains whichever objective it is given.
 
-Modalities need not be alike (images x captions): `target_loss` says how each modality is predicted
-(mse or token_ce), cp_rev builds `decoder_rev` when the nets config has one (a pixel decoder where cp
-decodes captions), and nets whose config has `vocab_size` / `pad_id` keys get the datamodule's values.
+It builds the nets the objective needs (`objectives.nets`), logs the objective's named loss terms, and
+steps the configured optimizer (and scheduler). Everything objective-specific lives in the objective.
+Gradient clipping is the Trainer's (`trainer.gradient_clip_val`; an objective's `gradient_clip_norm`
+is its default there).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytorch_lightning as pl
 import torch
-import torch.nn.functional as F
-from hydra.utils import instantiate
-from omegaconf import DictConfig, OmegaConf
-from torch import nn
 
-from alignpredict.objectives.deepcca import deepcca_loss
-from alignpredict.objectives.prediction import TARGET_LOSSES, prediction_loss
-from alignpredict.objectives.vicreg import vicreg_loss
+from alignpredict.data.protocol import Modality
+from alignpredict.objectives.base import Batch, Objective, ObjectiveError
+from alignpredict.objectives.nets import build_nets
 
-ALIGNMENT_NETS = ("enc_x", "enc_y", "proj_x", "proj_y")
-NETS_BY_OBJECTIVE: dict[str, tuple[str, ...]] = {
-    "ca": ALIGNMENT_NETS,
-    "deepcca": ALIGNMENT_NETS,
-    "cp": ("enc_x", "decoder"),
-    "cp_rev": ("enc_y", "decoder"),
-    "supervised": ("enc_x", "head"),
-    "joint": ALIGNMENT_NETS + ("decoder",),
-}
-OBJECTIVES = tuple(NETS_BY_OBJECTIVE)
-MODALITIES = ("x", "y")
-
-
-def _plain(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Config nodes become plain dicts, so checkpoints load with torch's weights_only unpickler."""
-    if value is None:
-        return {}
-    if isinstance(value, DictConfig):
-        return OmegaConf.to_container(value, resolve=True)  # type: ignore[return-value]
-    return dict(value)
+OptimizerFactory = Callable[..., torch.optim.Optimizer]
+SchedulerFactory = Callable[..., Any]
 
 
 class CrossModalModule(pl.LightningModule):
-    """Two-modality self-supervised (or supervised-ceiling) training; batches are dicts with x, y, label."""
+    """Trains `objective` on dict batches with "x", "y" and "label"; `nets` holds exactly its nets."""
 
     def __init__(
         self,
-        objective: str,
+        objective: Objective,
         nets: Mapping[str, Any],
-        x_shape: Sequence[int],
-        y_shape: Sequence[int],
+        modalities: Mapping[str, Modality],
         num_classes: int,
-        lr: float = 1e-3,
-        weight_decay: float = 0.0,
-        vicreg: Mapping[str, Any] | None = None,
-        deepcca: Mapping[str, Any] | None = None,
-        joint_cp_weight: float = 1.0,
-        gradient_clip_norm: float | None = None,
-        target_loss: Mapping[str, str] | None = None,
-        vocab_size: int | None = None,
-        pad_id: int = 0,
+        optimizer: OptimizerFactory,
+        scheduler: SchedulerFactory | None = None,
+        scheduler_interval: str = "epoch",
     ) -> None:
         super().__init__()
-        if objective not in NETS_BY_OBJECTIVE:
-            raise ValueError(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)} (model=<name>)")
-        nets, vicreg, deepcca = _plain(nets), _plain(vicreg), _plain(deepcca)
-        target_loss = {**dict.fromkeys(MODALITIES, "mse"), **_plain(target_loss)}
-        bad = {k: v for k, v in target_loss.items() if k not in MODALITIES or v not in TARGET_LOSSES}
-        if bad:
-            raise ValueError(f"target_loss {bad} is invalid; map x and/or y to one of {TARGET_LOSSES}")
-        x_shape, y_shape = tuple(x_shape), tuple(y_shape)
-        missing = [name for name in NETS_BY_OBJECTIVE[objective] if name not in nets]
-        if missing:
-            raise ValueError(
-                f"objective {objective!r} needs model.nets entries {missing}; add them to the model config"
-            )
-        self.save_hyperparameters(logger=False)
+        if not isinstance(objective, Objective):
+            raise ObjectiveError(f"model config must build an alignpredict Objective, got {type(objective).__name__}")
+        objective.bind(modalities)
         self.objective = objective
-        self.vicreg_kwargs = vicreg
-        self.deepcca_kwargs = deepcca
-        self.joint_cp_weight = joint_cp_weight
-        self.gradient_clip_norm = gradient_clip_norm
-        self.target_loss = target_loss
-        self.pad_id = pad_id
-        decoder_target = x_shape if objective == "cp_rev" else y_shape
-        build_kwargs: dict[str, dict[str, Any]] = {
-            "enc_x": {"input_shape": x_shape},
-            "enc_y": {"input_shape": y_shape},
-            "proj_x": {},
-            "proj_y": {},
-            "decoder": {"output_shape": decoder_target},
-            "head": {"num_classes": num_classes},
-        }
-        sources = {name: name for name in NETS_BY_OBJECTIVE[objective]}
-        if objective == "cp_rev" and "decoder_rev" in nets:
-            sources["decoder"] = "decoder_rev"
-        token_facts = {"vocab_size": vocab_size, "pad_id": pad_id}
-        for name, source in sources.items():
-            if "vocab_size" in nets[source] and vocab_size is None:
-                raise ValueError(
-                    f"model.nets.{source} needs a token vocabulary but the datamodule has none; "
-                    "use caption data (data=captions) or nets without vocab_size"
-                )
-            build_kwargs[name].update({key: value for key, value in token_facts.items() if key in nets[source]})
-        self.nets = nn.ModuleDict(
-            {name: instantiate(nets[source], **build_kwargs[name]) for name, source in sources.items()}
-        )
+        self.nets = build_nets(objective, nets, modalities, num_classes)
+        self.optimizer_factory = optimizer
+        self.scheduler_factory = scheduler
+        self.scheduler_interval = scheduler_interval
 
-    def encode_for_probe(self, batch: Mapping[str, torch.Tensor]) -> torch.Tensor:
-        """Frozen features the probe reads: enc_y(y) for cp_rev (the only encoder it has), else enc_x(x)."""
-        if self.objective == "cp_rev":
-            return self.nets["enc_y"](batch["y"])
-        return self.nets["enc_x"](batch["x"])
+    def losses(self, batch: Batch) -> dict[str, torch.Tensor]:
+        """The objective's terms for one batch; a missing or non-scalar "loss" is an error naming the objective."""
+        terms = self.objective.loss(self.nets, batch)
+        total = terms.get("loss") if isinstance(terms, Mapping) else None
+        if not isinstance(total, torch.Tensor) or total.ndim != 0:
+            raise ObjectiveError(
+                f"objective {self.objective.name!r}: loss() must return a dict with a scalar tensor under 'loss', "
+                f"got {type(terms).__name__} {sorted(terms) if isinstance(terms, Mapping) else ''}"
+            )
+        return terms
 
-    def _alignment_terms(self, batch: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        p_x = self.nets["proj_x"](self.nets["enc_x"](batch["x"]))
-        p_y = self.nets["proj_y"](self.nets["enc_y"](batch["y"]))
-        if self.objective == "deepcca":
-            return deepcca_loss(p_x, p_y, **self.deepcca_kwargs)
-        return vicreg_loss(p_x, p_y, **self.vicreg_kwargs)
+    def encode_for_probe(self, batch: Batch) -> torch.Tensor:
+        """The representation the probe reads (the objective's `probe_reads`)."""
+        return self.objective.representation(self.nets, batch)
 
-    def _prediction_loss(self, batch: Mapping[str, torch.Tensor]) -> tuple[str, torch.Tensor]:
-        """The decoder's loss on the target modality and that loss's name (mse or token_ce) for logging."""
-        source, target = ("y", "x") if self.objective == "cp_rev" else ("x", "y")
-        kind = self.target_loss[target]
-        prediction = self.nets["decoder"](self.nets[f"enc_{source}"](batch[source]))
-        return kind, prediction_loss(kind, prediction, batch[target], self.pad_id)
-
-    def losses(self, batch: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        """The objective's total under "loss", plus its parts for logging."""
-        if self.objective in ("ca", "deepcca"):
-            return self._alignment_terms(batch)
-        if self.objective in ("cp", "cp_rev"):
-            kind, value = self._prediction_loss(batch)
-            return {"loss": value, kind: value}
-        if self.objective == "supervised":
-            logits = self.nets["head"](self.nets["enc_x"](batch["x"]))
-            cross_entropy = F.cross_entropy(logits, batch["label"])
-            accuracy = (logits.argmax(dim=1) == batch["label"]).float().mean()
-            return {"loss": cross_entropy, "cross_entropy": cross_entropy, "acc": accuracy}
-        terms = self._alignment_terms(batch)
-        kind, value = self._prediction_loss(batch)
-        return {**terms, kind: value, "loss": terms["loss"] + self.joint_cp_weight * value}
+    def represent(self, batch: Batch, name: str) -> torch.Tensor:
+        return self.objective.represent(self.nets, batch, name)
 
     def _log_terms(self, stage: str, terms: Mapping[str, torch.Tensor], batch_size: int) -> None:
         for name, value in terms.items():
@@ -158,25 +74,17 @@ class CrossModalModule(pl.LightningModule):
                 prog_bar=name == "loss",
             )
 
-    def training_step(self, batch: Mapping[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
+    def training_step(self, batch: Batch, batch_idx: int) -> torch.Tensor:
         terms = self.losses(batch)
         self._log_terms("train", terms, batch["label"].shape[0])
         return terms["loss"]
 
-    def validation_step(self, batch: Mapping[str, torch.Tensor], batch_idx: int) -> None:
+    def validation_step(self, batch: Batch, batch_idx: int) -> None:
         self._log_terms("val", self.losses(batch), batch["label"].shape[0])
 
-    def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.Adam(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
-
-    def configure_gradient_clipping(
-        self,
-        optimizer: torch.optim.Optimizer,
-        gradient_clip_val: float | None = None,
-        gradient_clip_algorithm: str | None = None,
-    ) -> None:
-        """The objective's own clip norm (DeepCCA: 1, as in the paper) wins over the trainer's setting."""
-        if self.gradient_clip_norm is not None:
-            self.clip_gradients(optimizer, gradient_clip_val=self.gradient_clip_norm, gradient_clip_algorithm="norm")
-        else:
-            super().configure_gradient_clipping(optimizer, gradient_clip_val, gradient_clip_algorithm)
+    def configure_optimizers(self) -> Any:
+        optimizer = self.optimizer_factory(self.parameters())
+        if self.scheduler_factory is None:
+            return optimizer
+        scheduler = self.scheduler_factory(optimizer)
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": self.scheduler_interval}}

@@ -7,10 +7,13 @@ runs used "sum", so that is our default; both are exposed in config.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import torch
 import torch.nn.functional as F
+
+from alignpredict.objectives.alignment import AlignmentObjective
 
 VarianceReduction = Literal["mean", "sum"]
 
@@ -55,3 +58,30 @@ def vicreg_loss(
     covariance = _off_diagonal_covariance(z_a) + _off_diagonal_covariance(z_b)
     loss = sim_coeff * invariance + std_coeff * variance + cov_coeff * covariance
     return {"loss": loss, "invariance": invariance, "variance": variance, "covariance": covariance}
+
+
+class VICReg(AlignmentObjective):
+    """CA with VICReg between the projections (the paper's CA); its coefficients are its hyperparameters."""
+
+    def __init__(
+        self,
+        sim_coeff: float = 25.0,
+        std_coeff: float = 25.0,
+        cov_coeff: float = 1.0,
+        variance_reduction: VarianceReduction = "sum",
+        eps: float = 1e-4,
+        **common: Any,
+    ) -> None:
+        super().__init__(**common)
+        if variance_reduction not in ("mean", "sum"):
+            raise ValueError(f"variance_reduction must be 'mean' or 'sum', got {variance_reduction!r}")
+        self.coefficients: Mapping[str, Any] = dict(
+            sim_coeff=sim_coeff,
+            std_coeff=std_coeff,
+            cov_coeff=cov_coeff,
+            variance_reduction=variance_reduction,
+            eps=eps,
+        )
+
+    def align(self, p_x: torch.Tensor, p_y: torch.Tensor) -> dict[str, torch.Tensor]:
+        return vicreg_loss(p_x, p_y, **self.coefficients)

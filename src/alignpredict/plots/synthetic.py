@@ -1,8 +1,9 @@
 """Figures of the synthetic-vision experiments, read from a sweep's run folders (never trains).
 
-* accuracy vs nu_max: one panel per dataset, one colour per noise level, CA solid / CP dashed, the
-  supervised ceiling grey dotted (averaged over noise levels), mean and 95% interval over seeds;
-* the UMAP strip: CA / CP x aligned (smallest jitter) / misaligned (largest jitter);
+* accuracy vs nu_max: one panel per dataset, one colour per noise level, each objective in its own line
+  style and marker (CA solid, CP dashed, ...: the objective's drawing), the supervised ceiling grey
+  (averaged over noise levels), mean and 95% interval over seeds;
+* the UMAP strip: each self-supervised objective x aligned (smallest jitter) / misaligned (largest jitter);
 * summary.csv: the aggregated numbers behind the figure.
 """
 
@@ -21,11 +22,11 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
+from alignpredict.plots.objectives import families, objective_drawings  # noqa: E402
 from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 CLASS_CMAPS = ("Blues", "Greens", "Reds", "Purples", "Oranges", "Greys")
-OBJECTIVE_STYLE = {"ca": ("-", "o", "CA"), "cp": ("--", "s", "CP")}
 SUMMARY_KEYS = ("data", "objective", "nu_max", "noise")
 
 
@@ -55,21 +56,25 @@ def _band(ax: Axes, rows: pd.DataFrame, colour: str, style: str, marker: str, la
 
 
 def plot_accuracy_vs_nu(runs: pd.DataFrame) -> Figure:
-    """Probe accuracy vs nu_max per dataset: CA (solid) and CP (dashed) per noise level, supervised ceiling."""
+    """Probe accuracy vs nu_max per dataset: each objective per noise level, the supervised ceiling."""
     datasets = sorted(runs["data"].unique())
+    drawings, family = objective_drawings(runs), families(runs)
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.5 * len(datasets), 3.6), squeeze=False, sharey=True)
     noises = sorted(runs["noise"].unique())
     for ax, dataset in zip(axes[0], datasets):
         subset = runs[runs["data"] == dataset]
         table = summarise(subset, by=SUMMARY_KEYS)
         for noise, colour in zip(noises, OKABE_ITO):
-            for objective, (style, marker, name) in OBJECTIVE_STYLE.items():
+            for objective, drawing in drawings.items():
                 rows = table[(table["objective"] == objective) & (table["noise"] == noise)]
-                if len(rows):
-                    _band(ax, rows, colour, style, marker, f"{name}, noise {noise:g}")
-        ceiling = subset[subset["objective"] == "supervised"]
-        if len(ceiling):
-            _band(ax, summarise(ceiling, by=("nu_max",)), "0.4", ":", "^", "supervised (mean over noise)")
+                if len(rows) and family[objective] != "supervised":
+                    label = f"{drawing.label}, noise {noise:g}"
+                    _band(ax, rows, colour, drawing.linestyle, drawing.marker, label)
+        for objective, drawing in drawings.items():
+            ceiling = subset[subset["objective"] == objective]
+            if len(ceiling) and family[objective] == "supervised":
+                label = f"{drawing.label} (mean over noise)"
+                _band(ax, summarise(ceiling, by=("nu_max",)), "0.4", drawing.linestyle, drawing.marker, label)
         if "num_classes" in subset:
             ax.axhline(1.0 / subset["num_classes"].iloc[0], color="0.75", linewidth=0.8, label="chance")
         ax.set_title(dataset)
@@ -86,19 +91,21 @@ def umap_panels(runs: pd.DataFrame, noise: float) -> list[tuple[str, Path]]:
     """(title, embedding.npz) for CA/CP x aligned/misaligned at the noise level nearest `noise`, first seed and
     dataset."""
     with_embedding = runs[[Path(d, "embedding.npz").is_file() for d in runs["run_dir"]]]
-    with_embedding = with_embedding[with_embedding["objective"].isin(list(OBJECTIVE_STYLE))]
     if with_embedding.empty:
         return []
+    drawings, family = objective_drawings(with_embedding), families(with_embedding)
     chosen = with_embedding[with_embedding["data"] == sorted(with_embedding["data"].unique())[0]]
     nearest = chosen["noise"].iloc[int(np.argmin(np.abs(chosen["noise"].to_numpy() - noise)))]
     chosen = chosen[chosen["noise"] == nearest]
     chosen = chosen[chosen["seed"] == chosen["seed"].min()]
     panels = []
-    for objective, (_, _, name) in OBJECTIVE_STYLE.items():
+    for objective, drawing in drawings.items():
+        if family[objective] == "supervised":
+            continue
         for jitter, regime in ((chosen["jitter"].min(), "aligned"), (chosen["jitter"].max(), "misaligned")):
             row = chosen[(chosen["objective"] == objective) & (chosen["jitter"] == jitter)]
             if len(row):
-                title = f"{name}, {regime} (jitter {jitter:g}, noise {nearest:g})"
+                title = f"{drawing.label}, {regime} (jitter {jitter:g}, noise {nearest:g})"
                 panels.append((title, Path(row["run_dir"].iloc[0], "embedding.npz")))
     return panels
 

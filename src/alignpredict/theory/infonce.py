@@ -1,4 +1,4 @@
-"""Does InfoNCE with linear encoders resist nuisance correlation better than closed-form CA? (spec section 6)
+"""Does InfoNCE with linear encoders resist nuisance correlation better than closed-form CA? (docs/theory.md)
 
 Many independent runs (every nu x seed at one temperature) are trained as one batched torch problem on CPU:
 each run has its own W, V, data and minibatch indices, and its own early stop; the encoder a run had when it
@@ -15,25 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
+from alignpredict.objectives.infonce import infonce_loss
 from alignpredict.theory.metrics import projector_distance
 from alignpredict.theory.solvers import Covariances, solve_ca, solve_cp
 from alignpredict.theory.validation import model_at
 
 log = logging.getLogger(__name__)
-
-
-def symmetric_infonce(zx: torch.Tensor, zy: torch.Tensor, tau: float) -> torch.Tensor:
-    """Per-run symmetric cross-entropy of cosine logits; zx, zy are (runs, batch, k). Returns (runs,)."""
-    logits = torch.bmm(F.normalize(zx, dim=-1), F.normalize(zy, dim=-1).transpose(1, 2)) / tau
-    runs, batch, _ = logits.shape
-    target = torch.arange(batch).expand(runs, batch)
-    forward = F.cross_entropy(logits.reshape(runs * batch, batch), target.reshape(-1), reduction="none")
-    backward = F.cross_entropy(
-        logits.transpose(1, 2).reshape(runs * batch, batch), target.reshape(-1), reduction="none"
-    )
-    return (forward + backward).reshape(runs, batch).mean(dim=1) / 2
 
 
 def train_linear_infonce(
@@ -73,7 +61,7 @@ def train_linear_infonce(
         index = torch.randint(n, (runs, batch_size), generator=generator)
         zx = torch.bmm(xs[run_index, index], w.transpose(1, 2))
         zy = torch.bmm(ys[run_index, index], v.transpose(1, 2))
-        losses = symmetric_infonce(zx, zy, tau)
+        losses = infonce_loss(zx, zy, tau)
         optimizer.zero_grad()
         losses.sum().backward()
         optimizer.step()

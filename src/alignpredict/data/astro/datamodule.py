@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytorch_lightning as pl
 import torch
 from torch.utils.data import DataLoader, Dataset
 
@@ -29,7 +28,10 @@ from alignpredict.data.astro.features import (
     load_feature_split,
 )
 from alignpredict.data.astro.lightcurves import instrument_by_name
+from alignpredict.data.protocol import Modality, PairedDataModule
+from alignpredict.data.splits import check_split
 
+PHOTOMETRY_NAMES = {"kepler": "Kepler", "tess": "TESS"}
 SPLIT_MAP: dict[str, str] = {
     "ssl_train": "train",
     "ssl_val": "val",
@@ -52,7 +54,7 @@ class _Rows(Dataset):
         return self.rows[i]
 
 
-class AstroFeatureDataModule(pl.LightningDataModule):
+class AstroFeatureDataModule(PairedDataModule):
     """Cached (or simulated) LAMOST x Kepler/TESS features served in the training stack's batch format."""
 
     def __init__(
@@ -68,7 +70,7 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         simulation: dict | None = None,
     ) -> None:
         super().__init__()
-        if photometry not in ("kepler", "tess"):
+        if photometry not in PHOTOMETRY_NAMES:
             raise ValueError(f"photometry must be 'kepler' or 'tess', got {photometry!r}")
         if task not in LABEL_COLUMNS:
             raise ValueError(f"task must be one of {LABEL_COLUMNS}, got {task!r}")
@@ -82,6 +84,7 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         self.cache_dir = cache_dir
         self.simulation = dict(simulation or {})
         self.num_classes = 2 if task in CLASSIFICATION_TASKS else 0
+        self.name = f"astro_{photometry}"
         self._tensors: dict[str, dict[str, torch.Tensor]] = {}
         self._rows: dict[str, np.ndarray] = {}
         self.resolved_dir: Path | None = None
@@ -144,15 +147,21 @@ class AstroFeatureDataModule(pl.LightningDataModule):
             self._rows[contract_split] = rows
 
     @property
-    def x_shape(self) -> tuple[int, ...]:
-        """Per-item shape of x (loads the features on first use)."""
+    def modalities(self) -> dict[str, Modality]:
+        """x = LAMOST spectra features, y = the photometry's light-curve features (loads them on first use)."""
         self._check_split("ssl_train")
-        return tuple(self._tensors["train"]["x"].shape[1:])
+        train = self._tensors["train"]
+        return {
+            "x": Modality(tuple(train["x"].shape[1:]), "dense", "LAMOST"),
+            "y": Modality(tuple(train["y"].shape[1:]), "dense", PHOTOMETRY_NAMES[self.photometry]),
+        }
 
-    @property
-    def y_shape(self) -> tuple[int, ...]:
-        self._check_split("ssl_train")
-        return tuple(self._tensors["train"]["y"].shape[1:])
+    def knobs(self) -> dict[str, str]:
+        """Which photometry y is and which label the batches carry."""
+        return {"photometry": self.photometry, "task": self.task}
+
+    def run_label(self) -> str:
+        return f"{self.photometry}-{self.task}"
 
     def _check_dims(self, splits: dict[str, FeatureSplit]) -> None:
         for modality in ("lamost", self.photometry):
@@ -195,8 +204,7 @@ class AstroFeatureDataModule(pl.LightningDataModule):
         return {key: value[rows].to(device) for key, value in tensors.items()}
 
     def _check_split(self, split: str) -> None:
-        if split not in SPLIT_MAP:
-            raise ValueError(f"unknown split {split!r}; choose one of {list(SPLIT_MAP)}")
+        check_split(split)
         if not self._tensors:
             self.setup()
 
@@ -243,8 +251,8 @@ class AstroFeatureDataModule(pl.LightningDataModule):
             "task": self.task,
             "feature_dir": str(self.resolved_dir),
             "source": "simulated" if (Path(self.resolved_dir) / MANIFEST).exists() else "cached",
-            "x_dim": int(self.x_shape[0]),
-            "y_dim": int(self.y_shape[0]),
+            "x_dim": int(self.modalities["x"].shape[0]),
+            "y_dim": int(self.modalities["y"].shape[0]),
             "n_samples": int(sum(len(t["label"]) for t in self._tensors.values())),
             "train_logg_mean": float(np.nanmean(train["logg"].numpy())),
             "train_binary_fraction": float(

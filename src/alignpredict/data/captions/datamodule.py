@@ -13,7 +13,6 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
-import pytorch_lightning as pl
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
@@ -35,26 +34,11 @@ from alignpredict.data.captions.text_nuisance import (
 )
 from alignpredict.data.captions.tokenizer import CaptionTokenizer, split_words
 from alignpredict.data.counter_rng import python_rng
+from alignpredict.data.protocol import Modality, PairedDataModule
+from alignpredict.data.splits import SPLITS, SSL_SPLITS, check_split, split_sizes
 
-SPLITS = ("ssl_train", "ssl_val", "probe_train", "probe_val", "probe_test")
-SSL_SPLITS = ("ssl_train", "ssl_val")
 DEFAULT_FRACTIONS = {"ssl_train": 0.6, "ssl_val": 0.1, "probe_train": 0.15, "probe_val": 0.05, "probe_test": 0.1}
 _STREAM_CAPTION, _STREAM_STYLE_TEXT, _STREAM_SHUFFLE = 0xCA7, 0x57E, 0x5F1
-
-
-def split_sizes(n: int, fractions: Mapping[str, float], names: Sequence[str]) -> dict[str, int]:
-    """Sizes of consecutive index ranges that use exactly n items (cumulative rounding, no split empty)."""
-    missing = [name for name in names if name not in fractions]
-    if missing:
-        raise ValueError(f"split_fractions lacks {missing}; give a fraction for each of {list(names)}")
-    values = np.array([float(fractions[name]) for name in names])
-    if (values <= 0).any() or not math.isclose(values.sum(), 1.0, abs_tol=1e-6):
-        raise ValueError(f"split fractions must be positive and sum to 1; got {dict(zip(names, values.tolist()))}")
-    edges = np.round(np.cumsum(np.concatenate([[0.0], values])) * n).astype(int)
-    sizes = dict(zip(names, np.diff(edges).tolist()))
-    if min(sizes.values()) < 1:
-        raise ValueError(f"n={n} items are too few for the split fractions (sizes {sizes}); raise n_samples")
-    return sizes
 
 
 class _BatchRequests(Sampler):
@@ -140,7 +124,7 @@ class CaptionSplit(Dataset):
         return {"x": images, "y": ids, "y_mask": mask, "label": labels, "index": index}
 
 
-class CaptionDataModule(pl.LightningDataModule):
+class CaptionDataModule(PairedDataModule):
     """Image-caption pairs with image style noise and text nuisance modes (spec section 1, surrogate 4.1).
 
     source: "synthetic" (embedded captioned scenes, no download) or "coco" (COCO 2017 under `root`).
@@ -215,8 +199,7 @@ class CaptionDataModule(pl.LightningDataModule):
             if text_nuisance == "style"
             else ImageStyleNoise(self.style_strength, self.seed)
         )
-        self.x_shape = (3, image_size, image_size)
-        self.y_shape = (max_len,)
+        self.name = source
         self._splits: dict[str, CaptionSplit] = {}
 
     def setup(self, stage: str | None = None) -> None:
@@ -230,7 +213,10 @@ class CaptionDataModule(pl.LightningDataModule):
         )
         self.class_names = train_source.class_names
         self.num_classes = len(self.class_names)
-        self.vocab_size, self.pad_id = len(self.tokenizer), self.tokenizer.pad_id
+        self.modalities = {
+            "x": Modality((3, self.image_size, self.image_size), "dense", "I"),
+            "y": Modality((self.max_len,), "tokens", "T", vocab_size=len(self.tokenizer), pad_id=self.tokenizer.pad_id),
+        }
         nuisance = dict(
             text_nuisance=self.text_nuisance,
             nuisance_strength=self.nuisance_strength,
@@ -289,8 +275,7 @@ class CaptionDataModule(pl.LightningDataModule):
         return len(self._split(split))
 
     def _split(self, split: str) -> CaptionSplit:
-        if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
+        check_split(split)
         if not self._splits:
             raise RuntimeError("call setup() before asking for data")
         return self._splits[split]
@@ -331,6 +316,13 @@ class CaptionDataModule(pl.LightningDataModule):
             batch = {key: value.to(device) for key, value in batch.items()}
             yield self.on_after_batch_transfer(batch, 0) if split in SSL_SPLITS else batch
 
+    def knobs(self) -> dict[str, float | str]:
+        """Image style strength (the paper's sweep) and, when one is on, the text nuisance and its strength."""
+        knobs: dict[str, float | str] = {"style": self.style_strength}
+        if self.text_nuisance:
+            knobs.update(text=self.text_nuisance, strength=self.nuisance_strength)
+        return knobs
+
     def describe(self) -> dict[str, float | int | str]:
         """Flat facts for metrics.json: sizes, noise settings, vocabulary, majority baseline, source diagnostics."""
         probe_train = self._split("probe_train")
@@ -341,7 +333,7 @@ class CaptionDataModule(pl.LightningDataModule):
             "n_samples": sum(self.split_size(s) for s in SPLITS),
             **{f"n_{name}": self.split_size(name) for name in SPLITS},
             "num_classes": self.num_classes,
-            "vocab_size": self.vocab_size,
+            "vocab_size": self.modalities["y"].vocab_size,
             "style_strength": self.style_strength,
             "n_style_groups": self.image_noise.n_groups,
             "blur_sigma": self.image_noise.sigma,

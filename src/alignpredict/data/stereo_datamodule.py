@@ -7,19 +7,18 @@ splits are disjoint, contiguous index ranges that together use exactly `n_sample
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pytorch_lightning as pl
 import torch
 from torch.utils.data import DataLoader
 
 from alignpredict.data import dsprites, shapes3d
+from alignpredict.data.protocol import Modality, PairedDataModule
+from alignpredict.data.splits import check_split, split_ranges, split_sizes
 from alignpredict.data.stereo import StereoConfig, Templates, make_pairs, pair_statistics
 
-SPLITS: tuple[str, ...] = ("ssl_train", "ssl_val", "probe_train", "probe_val", "probe_test")
 DEFAULT_SPLIT_FRACTIONS: dict[str, float] = {
     "ssl_train": 0.7,
     "ssl_val": 0.1,
@@ -59,22 +58,7 @@ SOURCES: dict[str, TemplateSource] = {
 }
 
 
-def split_sizes(n_samples: int, fractions: Mapping[str, float]) -> dict[str, int]:
-    """Items per split: floor(n * fraction), the remainder going to ssl_train so the sizes sum to n."""
-    if set(fractions) != set(SPLITS):
-        raise ValueError(f"split_fractions must have exactly the keys {list(SPLITS)}, got {sorted(fractions)}")
-    values = {name: float(fractions[name]) for name in SPLITS}
-    if any(not (math.isfinite(v) and v > 0) for v in values.values()) or abs(sum(values.values()) - 1.0) > 1e-6:
-        raise ValueError(f"split_fractions must be positive and sum to 1, got {values}")
-    sizes = {name: int(math.floor(n_samples * values[name])) for name in SPLITS}
-    sizes["ssl_train"] += n_samples - sum(sizes.values())
-    empty = [name for name, size in sizes.items() if size == 0]
-    if empty:
-        raise ValueError(f"n_samples={n_samples} leaves the splits {empty} empty; raise n_samples or their fractions")
-    return sizes
-
-
-class StereoDataModule(pl.LightningDataModule):
+class StereoDataModule(PairedDataModule):
     """Stereo-dSprites / Stereo-3DShapes pairs (x = left view, low noise; y = right view, noise_y)."""
 
     def __init__(
@@ -115,14 +99,12 @@ class StereoDataModule(pl.LightningDataModule):
         self.num_workers = num_workers
         self.template_path = template_path
         self.sizes = split_sizes(n_samples, DEFAULT_SPLIT_FRACTIONS if split_fractions is None else split_fractions)
-        starts = [0]
-        for name in SPLITS:
-            starts.append(starts[-1] + self.sizes[name])
-        self.ranges = {name: (starts[i], starts[i + 1]) for i, name in enumerate(SPLITS)}
+        self.ranges = split_ranges(self.sizes)
         spec = SOURCES[source]
+        self.name = source
         self.num_classes = spec.num_classes
-        self.x_shape = (spec.channels, spec.image_size, spec.image_size)
-        self.y_shape = self.x_shape
+        shape = (spec.channels, spec.image_size, spec.image_size)
+        self.modalities = {"x": Modality(shape, "dense", "left view"), "y": Modality(shape, "dense", "right view")}
         self._templates: dict[str, Templates] = {}
 
     def templates(self, device: torch.device | str = "cpu") -> Templates:
@@ -141,15 +123,10 @@ class StereoDataModule(pl.LightningDataModule):
         self.templates("cpu")
 
     def split_size(self, split: str) -> int:
-        return self.sizes[self._check_split(split)]
-
-    def _check_split(self, split: str) -> str:
-        if split not in self.ranges:
-            raise ValueError(f"unknown split '{split}', expected one of {list(SPLITS)}")
-        return split
+        return self.sizes[check_split(split)]
 
     def split_indices(self, split: str, device: torch.device | str = "cpu") -> torch.Tensor:
-        start, stop = self.ranges[self._check_split(split)]
+        start, stop = self.ranges[check_split(split)]
         return torch.arange(start, stop, dtype=torch.int64, device=device)
 
     def make_batch(self, indices: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -187,6 +164,13 @@ class StereoDataModule(pl.LightningDataModule):
         step = batch_size or self.batch_size
         for start in range(0, len(indices), step):
             yield self.make_batch(indices[start : start + step])
+
+    def knobs(self) -> dict[str, float]:
+        """Position jitter (nu_max = 1 - jitter) and view y's pixel noise: what the paper's sweeps vary."""
+        return {"jitter": self.config.jitter, "noise": self.config.noise_y}
+
+    def run_label(self) -> str:
+        return f"jit{self.config.jitter}-noise{self.config.noise_y}"
 
     def describe(self) -> dict[str, float | int | str]:
         """Flat facts for metrics.json: the knobs, nominal vs actual nuisance alignment, frame clipping, splits."""
