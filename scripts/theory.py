@@ -9,12 +9,15 @@ from __future__ import annotations
 import hydra
 from omegaconf import DictConfig
 
-from alignpredict.theory.outputs import run
+from alignpredict.app_checks import check_theory
+from alignpredict.cli import run_app
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="theory")
 def main(cfg: DictConfig) -> None:
-    print(run(cfg))
+    summary = run_app(cfg, check_theory, "alignpredict.theory.outputs:run")
+    if summary is not None:
+        print(summary)
 
 
 if __name__ == "__main__":

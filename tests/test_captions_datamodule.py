@@ -56,12 +56,20 @@ def test_vocabulary_is_saved_and_reused(tmp_path):
 def test_training_captions_vary_by_epoch_and_are_seeded():
     dm = _module()
     loader = dm.train_dataloader()
-    first, second = next(iter(loader)), next(iter(loader))
-    assert not torch.equal(first["index"], second["index"])  # reshuffled per epoch
+
+    def epoch(number: int) -> list[dict]:
+        loader.sampler.set_epoch(number)  # what the trainer does at the start of each epoch
+        return list(loader)
+
+    first, second = epoch(0), epoch(1)
+    assert not torch.equal(first[0]["index"], second[0]["index"])  # reshuffled per epoch
     again = next(iter(_module().train_dataloader()))
-    assert torch.equal(first["index"], again["index"]) and torch.equal(first["y"], again["y"])
+    assert torch.equal(first[0]["index"], again["index"]) and torch.equal(first[0]["y"], again["y"])
+    assert all(torch.equal(a["y"], b["y"]) for a, b in zip(first, epoch(0)))  # an epoch is a function of its number
     # over two epochs of one image set, random captions differ for some images; evaluation always gives caption 0
-    by_epoch = [{int(i): tuple(y.tolist()) for b in loader for i, y in zip(b["index"], b["y"])} for _ in range(2)]
+    by_epoch = [
+        {int(i): tuple(y.tolist()) for b in batches for i, y in zip(b["index"], b["y"])} for batches in (first, second)
+    ]
     shared = by_epoch[0].keys() & by_epoch[1].keys()
     assert any(by_epoch[0][i] != by_epoch[1][i] for i in shared)
     for split in ("ssl_train", "probe_test"):

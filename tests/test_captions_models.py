@@ -143,8 +143,10 @@ def test_target_loss_follows_the_target_modality() -> None:
         target_loss(image, torch.zeros(2, LENGTH, VOCAB), torch.zeros(2, *IMAGE))
     with pytest.raises(ValueError, match=r"\(B, L, V\) logits"):
         target_loss(TEXT, torch.zeros(2, *IMAGE), torch.zeros(2, LENGTH, dtype=torch.long))
-    with pytest.raises(ValueError, match="only of padding"):
-        token_cross_entropy(torch.zeros(2, LENGTH, VOCAB), torch.zeros(2, LENGTH, dtype=torch.long), PAD)
+    padding = torch.zeros(2, LENGTH, VOCAB, requires_grad=True)
+    empty = token_cross_entropy(padding, torch.zeros(2, LENGTH, dtype=torch.long), PAD)
+    empty.backward()
+    assert empty.item() == 0.0 and not padding.grad.abs().sum()  # padding only: nothing to learn, no NaN
     values = torch.rand(2, *IMAGE)
     name, loss = target_loss(image, torch.zeros(2, *IMAGE), values)
     assert name == "mse" and loss.item() == pytest.approx(float((values**2).mean()))

@@ -11,6 +11,7 @@ from alignpredict.data.captions.style_noise import (
     N_GROUPS,
     STYLE_GROUPS,
     ImageStyleNoise,
+    apply_draws,
     apply_style,
     blur_sigma,
     draw_styles,
@@ -110,3 +111,19 @@ def test_bad_strength_and_shape_raise():
     with pytest.raises(ValueError, match="unknown style"):
         apply_style("fisheye", _images(), torch.ones(4))
     assert N_GROUPS == 6
+
+
+def test_batched_draws_equal_styling_each_image_on_its_own():
+    """The whole-batch select gives every item exactly the styles it drew, as if it were styled alone."""
+    generator = torch.Generator().manual_seed(3)
+    images = torch.rand(12, 3, 16, 16, generator=generator)
+    index = torch.arange(100, 112)
+    draws = draw_styles(5, index, 1.0)
+    batched = apply_draws(images, draws, 5, index)
+    for row in range(len(index)):
+        alone = images[row : row + 1]
+        for g, (_, styles) in enumerate(STYLE_GROUPS):
+            if draws.active[row, g]:
+                style = styles[int(draws.choice[row, g])].name
+                alone = apply_style(style, alone, draws.intensity[row : row + 1, g], 5, index[row : row + 1])
+        torch.testing.assert_close(batched[row : row + 1], alone, rtol=0, atol=1e-6)

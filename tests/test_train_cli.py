@@ -79,7 +79,7 @@ def test_launcher_presets(compose_app) -> None:
     assert "JoblibLauncher" in joblib.hydra.launcher._target_ and joblib.spread_jobs_over_gpus
     assert "SlurmLauncher" in slurm.hydra.launcher._target_
     assert (slurm.hydra.launcher.gpus_per_node, slurm.hydra.launcher.tasks_per_node) == (1, 1)
-    assert slurm.ckpt_path == "last" and slurm.trainer.devices == 1  # requeued jobs resume, no DDP
+    assert slurm.ckpt_path == "auto" and slurm.trainer.devices == 1  # requeued jobs resume, new ones start; no DDP
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="no GPU is visible"):
             job_devices(joblib)
@@ -97,3 +97,27 @@ def test_experiment_grids(compose_app) -> None:
     assert (
         paper.hydra.sweeper.params.data == "dsprites,shapes3d" and len(paper.hydra.sweeper.params.seed.split(",")) >= 5
     )
+
+
+def test_two_sweeps_into_one_folder_are_refused_not_mixed(repo_root: Path, tmp_path: Path, tiny: list[str]) -> None:
+    sweep = tmp_path / "sweep"
+    first = train_cli(repo_root, tmp_path, "-m", "jitter=0,0.5", *tiny, f"hydra.sweep.dir={sweep}")
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = train_cli(repo_root, tmp_path, "-m", "jitter=0.2", *tiny, f"hydra.sweep.dir={sweep}")
+    assert second.returncode == 0, second.stderr[-3000:]
+    ids = {json.loads(p.read_text())["sweep_id"] for p in sweep.glob("*/metrics.json")}
+    assert len(ids) == 2  # job 0 rewritten by the second launch, job 1 left from the first
+    with pytest.raises(ValueError, match=r"holds runs of 2 sweeps .*pass sweep_id="):
+        load_runs(sweep)
+
+
+def test_a_failed_job_keeps_no_older_result_and_fails_the_sweep(
+    repo_root: Path, tmp_path: Path, tiny: list[str]
+) -> None:
+    sweep = tmp_path / "sweep"
+    assert train_cli(repo_root, tmp_path, "-m", "seed=0", *tiny, f"hydra.sweep.dir={sweep}").returncode == 0
+    assert (sweep / "0" / "metrics.json").is_file()
+    again = train_cli(repo_root, tmp_path, "-m", "seed=0,1", "lr=-1", *tiny, f"hydra.sweep.dir={sweep}")
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert "error: 2 job(s) of this sweep failed" in again.stderr and "lr must be a number > 0, got -1" in again.stderr
+    assert not (sweep / "0" / "metrics.json").exists() and not (sweep / "1").exists()

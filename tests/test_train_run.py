@@ -21,13 +21,13 @@ def tiny_config(tiny_train):
 
 
 def test_run_writes_metrics_config_and_checkpoints(tiny_config, tmp_path: Path) -> None:
-    metrics = run(tiny_config(tmp_path, "model=cp", "jitter=0.2", "noise=0.9", "seed=0"))
+    metrics = run(tiny_config(tmp_path, "model=cp", "jitter=0.2", "noise=0.9", "seed=0", "data.n_samples=240"))
     saved = yaml.safe_load((tmp_path / "metrics.json").read_text())
     assert saved["probe_acc"] == metrics["probe_acc"] and saved["best_val_loss"] == metrics["best_val_loss"]
     assert 0.0 <= saved["probe_acc"] <= 1.0
     assert (saved["objective"], saved["jitter"], saved["noise"], saved["seed"]) == ("cp", 0.2, 0.9, 0)
     assert saved["nu_max"] == pytest.approx(0.8) and saved["data"] == "dsprites"
-    assert saved["epochs_trained"] == 1 and saved["sweep_id"]
+    assert saved["epochs_trained"] == 1 and saved["sweep_id"] and saved["n_samples"] == 240  # the data's own
     assert all(not isinstance(v, (dict, list)) for v in saved.values())  # flat
     config = yaml.safe_load((tmp_path / "config.yaml").read_text())
     assert config["model"]["name"] == "cp" and config["out_dir"] == str(tmp_path)

@@ -7,7 +7,7 @@ own and always closes it, and writes its files atomically into its own run folde
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,53 +16,63 @@ from typing import Any
 import pytorch_lightning as pl
 import torch
 from hydra.core.hydra_config import HydraConfig
-from hydra.types import RunMode
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from alignpredict.data.protocol import Modality, PairedDataModule, check_datamodule
 from alignpredict.data.splits import PROBE_SPLITS
+from alignpredict.evaluation.aggregate import METRICS_FILE
 from alignpredict.evaluation.astro_probe import astro_probe_metrics
 from alignpredict.evaluation.embedding import embed_umap
 from alignpredict.evaluation.features import FeatureSet, extract_features
 from alignpredict.evaluation.probe import logistic_probe, paper_probe
 from alignpredict.objectives.base import Objective
 from alignpredict.objectives.module import CrossModalModule
-from alignpredict.utils.io import write_json, write_text
+from alignpredict.resume import CHECKPOINT_DIR, AtomicCheckpointIO, RandomStates, resume_checkpoint
+from alignpredict.sweeps import sweep_id
+from alignpredict.utils.io import remove_partial_files, write_json, write_text
 
 PROBE_METHODS = ("logistic", "paper", "astro")  # astro: multi-task regression + binarity probes
 WANDB_LOGGER = "pytorch_lightning.loggers.WandbLogger"
+log = logging.getLogger(__name__)
 
 
 class FitThroughput(pl.Callback):
-    """Items trained per second of wall time over the fit loop (validation included), this session only."""
+    """Training items per second in this session: over the whole fit loop (validation included), and in steady
+    state (from one training batch's end to the next within an epoch, after the first `warmup` batches)."""
 
-    def __init__(self) -> None:
-        self.items = 0
-        self.started = 0.0
-        self.seconds = 0.0
+    def __init__(self, warmup: int = 5) -> None:
+        self.warmup = warmup
+        self.items = self.batches = self.steady_items = 0
+        self.started = self.seconds = self.steady_seconds = 0.0
+        self.last_end: float | None = None
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.started = time.perf_counter()
 
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.last_end = None  # the gap across an epoch boundary holds validation and checkpointing
+
     def on_train_batch_end(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
     ) -> None:
-        self.items += int(batch["label"].shape[0])
+        now, items = time.perf_counter(), int(batch["label"].shape[0])
+        self.items += items
+        self.batches += 1
+        if self.last_end is not None and self.batches > self.warmup:
+            self.steady_items += items
+            self.steady_seconds += now - self.last_end
+        self.last_end = now
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.seconds = time.perf_counter() - self.started
 
-
-def sweep_id(cfg: DictConfig, out_dir: Path) -> str:
-    """The configured id, else one derived from the Hydra sweep folder (multirun) or the run folder."""
-    if cfg.sweep_id:
-        return str(cfg.sweep_id)
-    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
-        base = Path(HydraConfig.get().sweep.dir).resolve()
-    else:
-        base = out_dir.resolve()
-    return f"{base.name}-{hashlib.sha1(str(base).encode()).hexdigest()[:8]}"
+    def rates(self) -> dict[str, float | None]:
+        return {
+            "fit_seconds": self.seconds,
+            "fit_samples_per_second": self.items / self.seconds if self.seconds else None,
+            "train_samples_per_second": self.steady_items / self.steady_seconds if self.steady_seconds else None,
+        }
 
 
 def job_devices(cfg: DictConfig) -> Any:
@@ -152,14 +162,25 @@ def probe_metrics(cfg: DictConfig, splits: dict[str, FeatureSet], num_classes: i
     raise ValueError(f"unknown probe.method {probe_cfg.method!r}; choose one of {', '.join(PROBE_METHODS)}")
 
 
+def use_device_defaults(cfg: DictConfig) -> None:
+    """TF32 matmuls and convolutions on GPUs that have them (`tf32`), and a word when auto falls back to the CPU."""
+    if torch.cuda.is_available():
+        torch.backends.cuda.matmul.allow_tf32 = bool(cfg.tf32)
+        torch.backends.cudnn.allow_tf32 = bool(cfg.tf32)
+    elif cfg.trainer.get("accelerator") == "auto":
+        log.info("accelerator=auto: no GPU is visible, training on the CPU (trainer=gpu requires one)")
+
+
 def fit(
-    cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule, logger: Any
+    cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule, logger: Any, resume: Path | None
 ) -> tuple[pl.Trainer, FitThroughput]:
-    """Train (resuming from `ckpt_path` when set), then load the best-val-loss weights back into `module`."""
+    """Train (resuming from `resume` when given), then load the best-val-loss weights back into `module`."""
     throughput = FitThroughput()
-    callbacks = [instantiate(callback) for callback in cfg.callbacks.values()] + [throughput]
-    trainer = instantiate(cfg.trainer, callbacks=callbacks, logger=logger, devices=job_devices(cfg))
-    trainer.fit(module, datamodule=datamodule, ckpt_path=cfg.ckpt_path)
+    callbacks = [instantiate(callback) for callback in cfg.callbacks.values()] + [throughput, RandomStates()]
+    trainer = instantiate(
+        cfg.trainer, callbacks=callbacks, logger=logger, devices=job_devices(cfg), plugins=[AtomicCheckpointIO()]
+    )
+    trainer.fit(module, datamodule=datamodule, ckpt_path=None if resume is None else str(resume))
     restore_best(module, trainer)
     module.to(trainer.strategy.root_device)
     return trainer, throughput
@@ -193,8 +214,7 @@ def run_record(
         "global_step": trainer.global_step,
         "best_val_loss": None if best is None or best.best_model_score is None else float(best.best_model_score),
         "best_checkpoint": "" if best is None else best.best_model_path,
-        "fit_seconds": throughput.seconds,
-        "fit_samples_per_second": throughput.items / throughput.seconds if throughput.seconds else None,
+        **throughput.rates(),
         "device": str(trainer.strategy.root_device),
     }
 
@@ -220,7 +240,12 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         raise ValueError(f"unknown probe.method {cfg.probe.method!r}; choose one of {', '.join(PROBE_METHODS)}")
     out_dir = Path(cfg.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    run_sweep_id = sweep_id(cfg, out_dir)
+    (out_dir / METRICS_FILE).unlink(missing_ok=True)  # a run that fails must not leave an older run's result
+    for folder in (out_dir, out_dir / CHECKPOINT_DIR):
+        remove_partial_files(folder)  # writes a killed run left half done
+    resume = resume_checkpoint(cfg.ckpt_path, out_dir)
+    run_sweep_id = sweep_id(cfg.sweep_id, out_dir)
+    use_device_defaults(cfg)
     resolved = OmegaConf.to_yaml(cfg, resolve=True)
     pl.seed_everything(int(cfg.seed), workers=True)
     datamodule = instantiate(cfg.data)
@@ -230,7 +255,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     name = run_name(module.objective, datamodule, int(cfg.seed))
     try:
         logger = build_logger(cfg, out_dir, run_sweep_id, name)
-        trainer, throughput = fit(cfg, module, datamodule, logger)
+        trainer, throughput = fit(cfg, module, datamodule, logger, resume)
         metrics = run_record(cfg, trainer, throughput, module, datamodule, run_sweep_id)
         if cfg.probe.method == "astro":  # several regression/class targets, the paper's astro representations
             metrics.update(
@@ -270,7 +295,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                 }
             )
         write_text(out_dir / "config.yaml", resolved)
-        write_json(out_dir / "metrics.json", metrics)
+        write_json(out_dir / METRICS_FILE, metrics)
         return metrics
     finally:
         finish_wandb()

@@ -33,6 +33,14 @@ def _shift_right(x: torch.Tensor, bits: int) -> torch.Tensor:
     return (x >> bits) & ((1 << (64 - bits)) - 1)
 
 
+def _mix64_int(x: int) -> int:
+    """mix64 on one Python int (as signed int64 bits), so per-call constants need no tensor on the device."""
+    x &= _MASK64
+    x = ((x ^ (x >> 30)) * _MIX_MULT_1) & _MASK64
+    x = ((x ^ (x >> 27)) * _MIX_MULT_2) & _MASK64
+    return _signed(x ^ (x >> 31))
+
+
 def mix64(x: torch.Tensor) -> torch.Tensor:
     """The splitmix64 finaliser: a bijection of 64-bit words whose output bits all depend on all input bits."""
     x = (x ^ _shift_right(x, 30)) * _signed(_MIX_MULT_1)
@@ -46,9 +54,8 @@ def item_keys(seed: int, indices: torch.Tensor, stream: int) -> torch.Tensor:
         raise ValueError(f"seed must be an integer in [0, 2**63), got {seed}")
     if indices.dtype != torch.int64:
         raise ValueError(f"indices must be an int64 tensor, got {indices.dtype}; use torch.long indices")
-    seed_key = _signed(seed * _GOLDEN + _GOLDEN)
-    seed_key_tensor = mix64(torch.tensor(seed_key, dtype=torch.int64, device=indices.device))
-    keys = mix64(seed_key_tensor + indices * _signed(_INDEX_MULT))
+    seed_key = _mix64_int(seed * _GOLDEN + _GOLDEN)  # a Python int: no host-to-device copy per call
+    keys = mix64(indices * _signed(_INDEX_MULT) + seed_key)
     return mix64(keys + _signed((stream + 1) * _STREAM_MULT))
 
 

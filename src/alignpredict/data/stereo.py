@@ -102,8 +102,10 @@ def draw_latents(config: StereoConfig, indices: torch.Tensor, num_classes: int) 
     label = (counter_rng.uniforms(seed, indices, STREAM_SHAPE, 1)[:, 0] * num_classes).long().clamp_max(num_classes - 1)
     position = (counter_rng.uniforms(seed, indices, STREAM_POSITION, 2) - 0.5) * config.pos_range
     jitter = counter_rng.normals(seed, indices, STREAM_VIEW_JITTER, 6).view(-1, 2, 3)
-    shift = torch.tensor([[-config.baseline / 2, 0.0], [config.baseline / 2, 0.0]], device=indices.device)
-    translation = position.unsqueeze(1) + shift + config.jitter * jitter[..., :2]
+    half = config.baseline / 2  # the views sit at -/+ half the baseline on the x axis (Python scalars: no copy)
+    view_x = torch.stack((position[:, 0] - half, position[:, 1]), dim=-1)
+    view_y = torch.stack((position[:, 0] + half, position[:, 1]), dim=-1)
+    translation = torch.stack((view_x, view_y), dim=1) + config.jitter * jitter[..., :2]
     angle = config.rotation_sigma * jitter[..., 2]
     return PairLatents(label=label, position=position, translation=translation, angle=angle)
 

@@ -16,6 +16,7 @@ from torch.utils.data import DataLoader
 
 from alignpredict.data import dsprites, shapes3d
 from alignpredict.data.protocol import Modality, PairedDataModule
+from alignpredict.data.sampling import EpochShuffle
 from alignpredict.data.splits import check_split, split_ranges, split_sizes
 from alignpredict.data.stereo import StereoConfig, Templates, make_pairs, pair_statistics
 
@@ -134,19 +135,18 @@ class StereoDataModule(PairedDataModule):
         return make_pairs(self.templates(indices.device), self.config, indices)
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
-        generator = torch.Generator().manual_seed(self.config.seed) if shuffle else None
+        sampler = EpochShuffle(self.split_size(split), self.config.seed) if shuffle else None
         return DataLoader(
             self.split_indices(split),
             batch_size=self.batch_size,
-            shuffle=shuffle,
-            generator=generator,
+            sampler=sampler,
             drop_last=shuffle and self.split_size(split) > self.batch_size,
             num_workers=self.num_workers,
             persistent_workers=self.num_workers > 0,
         )
 
     def train_dataloader(self) -> DataLoader:
-        """SSL-train index batches, reshuffled every epoch from a seeded generator (full batches only)."""
+        """SSL-train index batches in the (seed, epoch) order of `EpochShuffle` (full batches only)."""
         return self._loader("ssl_train", shuffle=True)
 
     def val_dataloader(self) -> DataLoader:

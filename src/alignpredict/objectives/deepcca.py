@@ -15,11 +15,12 @@ from alignpredict.objectives.alignment import AlignmentObjective
 
 
 def _inverse_sqrt(matrix: torch.Tensor, eigen_floor: float) -> torch.Tensor:
-    """Symmetric inverse square root, keeping only eigen-directions above the floor."""
+    """Symmetric inverse square root, keeping only eigen-directions above the floor (the others get weight 0,
+    selected on the device rather than by a data-dependent slice)."""
     values, vectors = torch.linalg.eigh(matrix)
     keep = values > eigen_floor
-    values, vectors = values[keep], vectors[:, keep]
-    return vectors @ torch.diag(values.rsqrt()) @ vectors.T
+    weights = torch.where(keep, values.clamp_min(eigen_floor).rsqrt(), torch.zeros_like(values))
+    return (vectors * weights) @ vectors.T
 
 
 def deepcca_loss(

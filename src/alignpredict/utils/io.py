@@ -14,6 +14,7 @@ import numpy as np
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+PARTIAL = ".partial-"  # marks the temp files of unfinished writes (see remove_partial_files)
 
 
 @contextmanager
@@ -21,7 +22,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     """Yield a temp path next to `path`; rename it onto `path` only if the block succeeds."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or target.suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{PARTIAL}", suffix=suffix or target.suffix, dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; results should be readable like any other
     try:
@@ -30,6 +31,17 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def remove_partial_files(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temp files a killed process left in `folder` mid-write (never a finished file); return them."""
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    leftovers = [path for path in root.glob(f".*{PARTIAL}*") if path.is_file()]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
 
 
 def _to_jsonable(obj: Any) -> Any:
@@ -84,6 +96,8 @@ def write_npy(path: str | os.PathLike, array: np.ndarray) -> Path:
 def save_figure(fig: Any, path: str | os.PathLike, **kwargs: Any) -> Path:
     """Save a matplotlib figure atomically (format taken from the target's suffix)."""
     target = Path(path)
+    kind = target.suffix.lstrip(".") or "png"
+    metadata = {"CreationDate": None} if kind == "pdf" else {}  # no time stamp: same figure, same bytes
     with atomic_path(target) as tmp:
-        fig.savefig(tmp, format=target.suffix.lstrip(".") or "png", **kwargs)
+        fig.savefig(tmp, format=kind, **{"metadata": metadata, **kwargs})
     return target

@@ -29,6 +29,7 @@ from alignpredict.data.astro.features import (
 )
 from alignpredict.data.astro.lightcurves import instrument_by_name
 from alignpredict.data.protocol import Modality, PairedDataModule
+from alignpredict.data.sampling import EpochShuffle
 from alignpredict.data.splits import check_split
 
 PHOTOMETRY_NAMES = {"kepler": "Kepler", "tess": "TESS"}
@@ -87,6 +88,7 @@ class AstroFeatureDataModule(PairedDataModule):
         self.name = f"astro_{photometry}"
         self._tensors: dict[str, dict[str, torch.Tensor]] = {}
         self._rows: dict[str, np.ndarray] = {}
+        self._on_device: dict[tuple[str, str], dict[str, torch.Tensor]] = {}
         self.resolved_dir: Path | None = None
 
     # ---------------------------------------------------------------- loading
@@ -200,8 +202,12 @@ class AstroFeatureDataModule(PairedDataModule):
 
     # ---------------------------------------------------------------- contract
     def _batch(self, split: str, rows: torch.Tensor, device: torch.device | str) -> dict[str, torch.Tensor]:
-        tensors = self._tensors[SPLIT_MAP[split]]
-        return {key: value[rows].to(device) for key, value in tensors.items()}
+        """The rows of a split, gathered where the features already are on `device` (moved there once)."""
+        key = (SPLIT_MAP[split], str(torch.device(device)))
+        if key not in self._on_device:
+            self._on_device[key] = {name: value.to(device) for name, value in self._tensors[key[0]].items()}
+        rows = rows.to(device)
+        return {name: value[rows] for name, value in self._on_device[key].items()}
 
     def _check_split(self, split: str) -> None:
         check_split(split)
@@ -222,12 +228,11 @@ class AstroFeatureDataModule(PairedDataModule):
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         self._check_split(split)
-        generator = torch.Generator().manual_seed(self.seed)
+        rows = _Rows(self._rows[split])
         return DataLoader(
-            _Rows(self._rows[split]),
+            rows,
             batch_size=self.batch_size,
-            shuffle=shuffle,
-            generator=generator,
+            sampler=EpochShuffle(len(rows), self.seed) if shuffle else None,
             num_workers=self.num_workers,
             drop_last=False,
         )
@@ -241,7 +246,7 @@ class AstroFeatureDataModule(PairedDataModule):
     def on_after_batch_transfer(self, batch: torch.Tensor, dataloader_idx: int) -> dict[str, torch.Tensor]:
         """Index batches become feature dicts on the batch's device (the split is known from the trainer state)."""
         split = "ssl_train" if self.trainer is None or self.trainer.training else "ssl_val"
-        return self._batch(split, batch.cpu(), batch.device)
+        return self._batch(split, batch, batch.device)
 
     def describe(self) -> dict[str, float | int | str]:
         self._check_split("ssl_train")

@@ -35,35 +35,32 @@ from alignpredict.data.captions.text_nuisance import (
 from alignpredict.data.captions.tokenizer import CaptionTokenizer, split_words
 from alignpredict.data.counter_rng import python_rng
 from alignpredict.data.protocol import Modality, PairedDataModule
+from alignpredict.data.sampling import epoch_permutation
 from alignpredict.data.splits import SPLITS, SSL_SPLITS, check_split, split_sizes
 
 DEFAULT_FRACTIONS = {"ssl_train": 0.6, "ssl_val": 0.1, "probe_train": 0.15, "probe_val": 0.05, "probe_test": 0.1}
-_STREAM_CAPTION, _STREAM_STYLE_TEXT, _STREAM_SHUFFLE = 0xCA7, 0x57E, 0x5F1
+_STREAM_CAPTION, _STREAM_STYLE_TEXT = 0xCA7, 0x57E
 
 
 class _BatchRequests(Sampler):
-    """Yields (positions, epoch) per batch: seeded shuffles per epoch, so captions can be keyed by epoch too.
+    """Yields (positions, epoch) per batch: shuffled in the (seed, epoch) order of `epoch_permutation`, the epoch
+    set by the trainer (`set_epoch`), so captions are keyed by epoch too and a resumed run sees the same ones.
 
     Unshuffled passes yield epoch None, which asks the dataset for each image's first caption.
     """
 
     def __init__(self, n: int, batch_size: int, shuffle: bool, seed: int, drop_last: bool) -> None:
         self.n, self.batch_size, self.shuffle, self.seed, self.drop_last = n, batch_size, shuffle, seed, drop_last
-        self.epoch = -1
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
 
     def __len__(self) -> int:
         return self.n // self.batch_size if self.drop_last else math.ceil(self.n / self.batch_size)
 
     def __iter__(self) -> Iterator[tuple[list[int], int | None]]:
-        self.epoch += 1
-        order = (
-            torch.randperm(
-                self.n,
-                generator=torch.Generator().manual_seed(hash((self.seed, _STREAM_SHUFFLE, self.epoch)) & 0x7FFFFFFF),
-            )
-            if self.shuffle
-            else torch.arange(self.n)
-        )
+        order = epoch_permutation(self.n, self.seed, self.epoch) if self.shuffle else torch.arange(self.n)
         for batch in range(len(self)):
             yield (
                 order[batch * self.batch_size : (batch + 1) * self.batch_size].tolist(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 import torch.nn.functional as F
@@ -54,6 +55,12 @@ _STREAM_DRAWS = 0x57A1E
 _STREAM_GRAIN = 0x6A11
 
 
+@lru_cache(maxsize=64)
+def _constant(values: tuple, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """A small constant tensor, made once per (dtype, device) instead of copied to the device at every batch."""
+    return torch.tensor(values, dtype=dtype, device=device)
+
+
 def n_active_groups(strength: float) -> int:
     """0 groups at s = 0, else max(1, round(6 s)): 1 group at 0.2, 3 at 0.5, all 6 at 1."""
     if not 0.0 <= strength <= 1.0 or math.isnan(strength):
@@ -81,18 +88,27 @@ def draw_styles(seed: int, index: torch.Tensor, strength: float) -> StyleDraws:
     n = n_active_groups(strength)
     u = uniforms(seed, index, _STREAM_DRAWS, 3 * N_GROUPS)
     rank = torch.argsort(torch.argsort(u[:, :N_GROUPS], dim=1), dim=1)
-    sizes = torch.tensor([len(styles) for _, styles in STYLE_GROUPS], device=u.device)
+    sizes = _constant(tuple(len(styles) for _, styles in STYLE_GROUPS), torch.int64, u.device)
     choice = torch.minimum((u[:, N_GROUPS : 2 * N_GROUPS] * sizes).long(), sizes - 1)
     low, high = INTENSITY_RANGE
     intensity = low + (high - low) * u[:, 2 * N_GROUPS :]
     return StyleDraws(active=rank < n, choice=choice, intensity=intensity)
 
 
-def gaussian_blur(images: torch.Tensor, sigma: torch.Tensor | float) -> torch.Tensor:
-    """Separable Gaussian blur with a per-image sigma, kernel 2*floor(3*sigma_max)+1, reflect padding."""
+def gaussian_blur(images: torch.Tensor, sigma: torch.Tensor | float, max_sigma: float | None = None) -> torch.Tensor:
+    """Separable Gaussian blur with a per-image sigma, kernel 2*floor(3*max_sigma)+1, reflect padding.
+
+    `max_sigma` (an upper bound of the sigmas) fixes the kernel size without reading the sigmas back from the
+    device; by default it is the largest sigma given.
+    """
     b, c, h, w = images.shape
-    sigma_t = torch.as_tensor(sigma, dtype=images.dtype, device=images.device).expand(b).clamp_min(1e-6)
-    radius = min(int(math.floor(3.0 * float(sigma_t.max()))), h - 1, w - 1)
+    if isinstance(sigma, torch.Tensor):
+        sigma_t = sigma.to(images.dtype).expand(b).clamp_min(1e-6)
+        bound = float(sigma_t.max()) if max_sigma is None else max_sigma
+    else:
+        sigma_t = torch.full((b,), max(float(sigma), 1e-6), dtype=images.dtype, device=images.device)
+        bound = float(sigma) if max_sigma is None else max_sigma
+    radius = min(int(math.floor(3.0 * bound)), h - 1, w - 1)
     if radius < 1:
         return images
     offsets = torch.arange(-radius, radius + 1, dtype=images.dtype, device=images.device)
@@ -105,7 +121,7 @@ def gaussian_blur(images: torch.Tensor, sigma: torch.Tensor | float) -> torch.Te
 
 
 def _luma(x: torch.Tensor) -> torch.Tensor:
-    weights = torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype, device=x.device)
+    weights = _constant((0.299, 0.587, 0.114), x.dtype, x.device)
     return torch.einsum("c,bchw->bhw", weights, x)[:, None]
 
 
@@ -117,7 +133,7 @@ def _radius_squared(x: torch.Tensor) -> torch.Tensor:
 
 def _shift(r: float, g: float, b: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     def op(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        return x + t * torch.tensor([r, g, b], dtype=x.dtype, device=x.device)[None, :, None, None]
+        return x + t * _constant((r, g, b), x.dtype, x.device)[None, :, None, None]
 
     return op
 
@@ -126,7 +142,7 @@ _SEPIA = ((0.393, 0.769, 0.189), (0.349, 0.686, 0.168), (0.272, 0.534, 0.131))
 
 
 def _sepia(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-    toned = torch.einsum("ij,bjhw->bihw", torch.tensor(_SEPIA, dtype=x.dtype, device=x.device), x)
+    toned = torch.einsum("ij,bjhw->bihw", _constant(_SEPIA, x.dtype, x.device), x)
     return x * (1 - t) + toned * t
 
 
@@ -161,7 +177,7 @@ _PIXEL_OPS: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     "underexposed": lambda x, t: x * (1 - 0.7 * t),
     "high_contrast": _contrast(lambda t: 1 + 2 * t),
     "low_contrast": _contrast(lambda t: 1 - 0.8 * t),
-    "soft_focus": lambda x, t: gaussian_blur(x, 1 + 5 * t.flatten()),
+    "soft_focus": lambda x, t: gaussian_blur(x, 1 + 5 * t.flatten(), max_sigma=1 + 5 * INTENSITY_RANGE[1]),
     "posterize": _posterize,
     "solarize": lambda x, t: torch.where(x > 1 - 0.5 * t, 1 - x, x),
     "vivid": _chroma(lambda t: 1 + 2.5 * t),
@@ -188,13 +204,16 @@ def apply_style(
 
 
 def apply_draws(images: torch.Tensor, draws: StyleDraws, seed: int, index: torch.Tensor) -> torch.Tensor:
-    """Apply each item's drawn styles in group order; items without a style in a group pass through."""
-    out = images.clone()
+    """Apply each item's drawn styles in group order; items without a style in a group pass through.
+
+    Every style is computed for the whole batch and kept where drawn (a select, not a gather of the chosen
+    rows), so the batch never waits for the device to say how many rows chose a style.
+    """
+    out = images
     for g, (_, styles) in enumerate(STYLE_GROUPS):
         for k, style in enumerate(styles):
-            rows = torch.nonzero(draws.active[:, g] & (draws.choice[:, g] == k)).flatten()
-            if rows.numel():
-                out[rows] = apply_style(style.name, out[rows], draws.intensity[rows, g], seed, index[rows])
+            chosen = (draws.active[:, g] & (draws.choice[:, g] == k)).reshape(-1, 1, 1, 1)
+            out = torch.where(chosen, apply_style(style.name, out, draws.intensity[:, g], seed, index), out)
     return out
 
 
