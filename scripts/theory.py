@@ -8,6 +8,8 @@ python scripts/theory.py infonce.enabled=true    # also the InfoNCE study (minut
 
 from __future__ import annotations
 
+import sys
+
 import hydra
 from omegaconf import DictConfig
 
@@ -16,7 +18,11 @@ from alignpredict.theory.outputs import run
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="theory")
 def main(cfg: DictConfig) -> None:
-    print(run(cfg))
+    try:
+        print(run(cfg))
+    except (ValueError, FileNotFoundError) as error:  # bad parameters or input files: one line, non-zero exit
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

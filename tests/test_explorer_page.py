@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -195,3 +197,12 @@ def test_diagnose_explorer_flag_places_the_report(conf_dir: Path, tmp_path: Path
     assert placed["source"] == REPORT_FILE
     for key in ("regime", "delta_ca", "delta_cp", "delta_cp_reverse", "intervals", "recommendation"):
         assert placed[key] == written[key]
+
+
+def test_theory_script_with_a_missing_csv_stops_with_one_line_before_any_work(repo_root: Path, tmp_path: Path) -> None:
+    script = str(repo_root / "scripts" / "theory.py")
+    command = [sys.executable, script, f"out_dir={tmp_path / 'out'}", f"explorer.empirical_csv={tmp_path / 'none.csv'}"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: empirical phase-diagram CSV not found: {tmp_path / 'none.csv'}"
+    assert not (tmp_path / "out" / "phase_diagram.png").exists()  # the explorer runs first and fails fast

@@ -161,8 +161,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parts = [
+        ("explorer", cfg.explorer.enabled, make_explorer),  # first: a bad report or CSV path fails in seconds
         ("phase_diagram", True, make_phase_diagram),
-        ("explorer", cfg.explorer.enabled, make_explorer),
         ("gif", cfg.gif.enabled, make_gif),
         ("validation", cfg.validation.enabled, make_validation),
         ("infonce", cfg.infonce.enabled, make_infonce),
