@@ -1,6 +1,8 @@
-"""Linear theory outputs: phase diagram (PNG, PDF, CSV), its GIF sweep, the E4-E7 validation and InfoNCE study.
+"""Linear theory outputs: phase diagram (PNG, PDF, CSV), its interactive explorer (phase_explorer.html), its GIF
+sweep, the E4-E7 validation and InfoNCE study.
 
-python scripts/theory.py                         # phase diagram + GIF + validation suite
+python scripts/theory.py                         # phase diagram + explorer + GIF + validation suite
+python scripts/theory.py explorer.report=out/diag/report.json   # the explorer with a dataset placed on it
 python scripts/theory.py infonce.enabled=true    # also the InfoNCE study (minutes)
 """
 

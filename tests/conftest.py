@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import torch
 
@@ -115,3 +116,38 @@ def objective_facts(compose_app):
     from hydra.utils import instantiate
 
     return lambda name: instantiate(compose_app("train", f"model={name}").model).describe()
+
+
+@pytest.fixture(scope="session")
+def empirical_frame():
+    """A tiny phase_empirical.csv table (call it for a fresh copy): two panels x two cells x three seeds, objective
+    cp; panel a records its gammas, panel b has two gamma_y values (so its gammas are unknown)."""
+
+    def frame() -> pd.DataFrame:
+        rows = []
+        for panel, gamma_y in (("a", [0.05, 0.05, 0.05]), ("b", [0.05, 0.2, 0.05])):
+            for kappa, nu, outcomes in ((1.0, 0.2, [1, 1, 0]), (2.0, 0.9, [0, 0, 0])):
+                for seed, success in enumerate(outcomes):
+                    rows.append(
+                        {
+                            "panel": panel,
+                            "mode": "linear",
+                            "objective": "cp",
+                            "seed": seed,
+                            "kappa": kappa,
+                            "nu": nu,
+                            "delta_ca": 0.5 / nu,
+                            "delta_cp": 0.3 / nu,
+                            "delta_cp_reverse": 0.4 / nu,
+                            "regime": "Both",
+                            "recovery": 0.5 + 0.1 * seed,
+                            "success": success,
+                            "gamma_x": 1.0,
+                            "gamma_y": gamma_y[seed],
+                            "gamma_tilde_x": 1.0,
+                            "gamma_tilde_y": 5.0,
+                        }
+                    )
+        return pd.DataFrame(rows)
+
+    return frame

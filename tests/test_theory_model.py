@@ -142,6 +142,12 @@ def test_eq7_ratio_matches_the_closed_form_and_has_no_nan_at_nu_zero() -> None:
     assert delta_ca(zero) == np.inf and delta_cp(zero) == np.inf
 
 
+def test_eq7_ratio_at_kappa_zero_is_its_limit_and_infinite_without_target_noise() -> None:
+    params = dict(d=2, k=1, kappa=0.0, gamma_x=1.0, gamma_tilde_x=1.0, gamma_tilde_y=5.0, nu=0.5)
+    assert eq7_ratio(SpikedModel(**params, gamma_y=0.2)) == pytest.approx(np.sqrt(5.0 / 0.2), rel=1e-12)
+    assert eq7_ratio(SpikedModel(**params, gamma_y=0.0)) == np.inf  # sqrt(5 / (0 + 0)), no ZeroDivisionError
+
+
 def test_eq7_ratio_is_the_quotient_of_the_deltas_when_they_are_finite() -> None:
     model = heterogeneous_model()
     assert eq7_ratio(model) == pytest.approx(delta_ca(model) / delta_cp(model), rel=1e-12)

@@ -60,6 +60,7 @@ def test_run_writes_phase_diagram_and_validation(compose_app, repo_root: Path, t
         "phase_diagram.png",
         "phase_diagram.pdf",
         "phase_diagram.csv",
+        "phase_explorer.html",
         "e4_nu_sweep.csv",
         "e4_nu_sweep.png",
         "e4_thresholds.json",
@@ -74,7 +75,7 @@ def test_run_writes_phase_diagram_and_validation(compose_app, repo_root: Path, t
     ]
     for name in expected:
         assert (tmp_path / name).stat().st_size > 0, name
-    assert set(summary["seconds"]) == {"phase_diagram", "validation"}
+    assert set(summary["seconds"]) == {"phase_diagram", "explorer", "validation"}
 
     table = pd.read_csv(tmp_path / "phase_diagram.csv")
     assert list(table.columns) == [
@@ -107,7 +108,7 @@ def test_run_writes_phase_diagram_and_validation(compose_app, repo_root: Path, t
 @pytest.mark.slow
 def test_run_writes_gif_and_infonce_when_enabled(compose_app, repo_root: Path, tmp_path: Path) -> None:
     summary = run_tiny(compose_app, repo_root, tmp_path, [*EVERYTHING, "validation.enabled=false"])
-    assert set(summary["seconds"]) == {"phase_diagram", "gif", "infonce"}
+    assert set(summary["seconds"]) == {"phase_diagram", "explorer", "gif", "infonce"}
     with Image.open(tmp_path / "phase_diagram_sweep.gif") as gif:
         durations = []
         for index in range(gif.n_frames):

@@ -11,6 +11,7 @@ from alignpredict.diagnose.figure import diagnostics_figure
 from alignpredict.diagnose.io import load_array
 from alignpredict.diagnose.report import DiagnosticReport
 from alignpredict.diagnose.settings import DiagnoseSettings
+from alignpredict.explorer import EXPLORER_FILE, write_explorer
 from alignpredict.utils.io import save_figure, write_json
 
 REPORT_FILE = "report.json"
@@ -35,4 +36,6 @@ def run(cfg: DictConfig) -> DiagnosticReport:
         save_figure(diagnostics_figure(report), out / FIGURE_FILE, dpi=120)
     print(report.summary())
     print(f"Wrote {out / REPORT_FILE}")
+    if cfg.get("explorer", False):  # the interactive phase diagram with this dataset placed on it
+        print(f"Wrote {write_explorer(out / EXPLORER_FILE, report=out / REPORT_FILE)}")
     return report

@@ -1,5 +1,5 @@
-"""The linear-theory outputs behind `scripts/theory.py`: phase diagram (PNG, PDF, CSV), GIF sweep,
-the E4-E7 validation suite and the InfoNCE study, written into one output folder."""
+"""The linear-theory outputs behind `scripts/theory.py`: phase diagram (PNG, PDF, CSV), its interactive
+explorer (phase_explorer.html), GIF sweep, the E4-E7 validation suite and the InfoNCE study, in one folder."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from alignpredict.explorer import EXPLORER_FILE, write_explorer
 from alignpredict.plots.phase_diagram import out_and_back, panel_subtitle, plot_phase_diagram, write_phase_gif
 from alignpredict.plots.theory_validation import (
     plot_infonce,
@@ -82,6 +83,34 @@ def make_phase_diagram(cfg: DictConfig, out: Path) -> None:
     write_csv(out / "phase_diagram.csv", pd.concat(rows, ignore_index=True))
 
 
+def explorer_presets(pd_cfg: DictConfig) -> list[dict[str, Any]]:
+    """One page preset per figure panel: its gammas on the figure's (kappa, nu) window."""
+    window = {"kappa_min": 0.0, "kappa_max": pd_cfg.kappa_max, "nu_min": 0.0, "nu_max": pd_cfg.nu_max}
+    return [
+        {
+            "key": str(name),
+            "title": panel.title,
+            "gamma_x": panel.gamma_x,
+            "gamma_y": panel.gamma_y,
+            "gamma_tilde_x": pd_cfg.gamma_tilde_x,
+            "gamma_tilde_y": panel.gamma_tilde_y,
+            **window,
+        }
+        for name, panel in pd_cfg.panels.items()
+    ]
+
+
+def make_explorer(cfg: DictConfig, out: Path) -> None:
+    explorer = cfg.explorer
+    write_explorer(
+        out / EXPLORER_FILE,
+        presets=explorer_presets(cfg.phase_diagram),
+        slider_max=OmegaConf.to_container(explorer.slider_max, resolve=True),
+        empirical_csv=explorer.empirical_csv,
+        report=explorer.report,
+    )
+
+
 def make_gif(cfg: DictConfig, out: Path) -> None:
     gif, pd_cfg = cfg.gif, cfg.phase_diagram
     kappa = np.linspace(0.0, pd_cfg.kappa_max, gif.resolution)
@@ -132,6 +161,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parts = [
+        ("explorer", cfg.explorer.enabled, make_explorer),  # first: a bad report or CSV path fails in seconds
         ("phase_diagram", True, make_phase_diagram),
         ("gif", cfg.gif.enabled, make_gif),
         ("validation", cfg.validation.enabled, make_validation),

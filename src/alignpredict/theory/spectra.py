@@ -64,14 +64,16 @@ def eq7_ratio(model: SpikedModel) -> float:
     Delta_CA / Delta_CP = (min rho / min tau) * (max xi / max nu). When both deltas are finite and nonzero
     this is their plain quotient. With no nuisance correlation the second factor is taken in the limit of
     equal nuisance correlations -> 0, i.e. max sqrt(gamma_tilde_y); with no signal the first factor is the
-    kappa -> 0 limit of rho_i / tau_i = 1 / sqrt(kappa_i^2 + gamma_y_i) at the weakest signal direction.
+    kappa -> 0 limit of rho_i / tau_i = 1 / sqrt(kappa_i^2 + gamma_y_i) at the weakest signal direction,
+    infinite when that direction has no target noise either (then the ratio is inf, or NaN if gamma_tilde_y = 0).
     """
     spectra = population_spectra(model)
     weakest = int(np.argmin(spectra["tau"]))
     if spectra["tau"][weakest] > 0:
         signal_factor = float(spectra["rho"].min()) / float(spectra["tau"][weakest])
     else:
-        signal_factor = 1.0 / float(np.sqrt(model.kappa[weakest] ** 2 + model.gamma_y[weakest]))
+        root = float(np.sqrt(model.kappa[weakest] ** 2 + model.gamma_y[weakest]))
+        signal_factor = 1.0 / root if root > 0 else float("inf")
     floor = _nuisance_max(spectra["nu"])
     if floor > NUISANCE_FLOOR:
         nuisance_factor = _nuisance_max(spectra["xi"]) / floor

@@ -44,13 +44,14 @@ def remove_partial_files(folder: str | os.PathLike) -> list[Path]:
     return leftovers
 
 
-def _to_jsonable(obj: Any) -> Any:
+def to_jsonable(obj: Any) -> Any:
+    """Plain JSON values: numpy types become numbers and lists, inf the string "inf", NaN None."""
     if isinstance(obj, dict):
-        return {str(k): _to_jsonable(v) for k, v in obj.items()}
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_to_jsonable(v) for v in obj]
+        return [to_jsonable(v) for v in obj]
     if isinstance(obj, np.ndarray):
-        return _to_jsonable(obj.tolist())
+        return to_jsonable(obj.tolist())
     if isinstance(obj, (np.integer,)):
         return int(obj)
     if isinstance(obj, (np.floating, float)):
@@ -68,7 +69,7 @@ def _to_jsonable(obj: Any) -> Any:
 def write_json(path: str | os.PathLike, data: Any) -> Path:
     """Write JSON atomically; numpy types become plain numbers, inf becomes the string "inf", NaN null."""
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(_to_jsonable(data), indent=2, sort_keys=False) + "\n")
+        tmp.write_text(json.dumps(to_jsonable(data), indent=2, sort_keys=False) + "\n")
     return Path(path)
 
 
