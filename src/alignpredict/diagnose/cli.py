@@ -8,7 +8,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from alignpredict.diagnose.api import diagnose
 from alignpredict.diagnose.figure import diagnostics_figure
-from alignpredict.diagnose.io import load_array
+from alignpredict.diagnose.io import csv_header_decision, load_array
 from alignpredict.diagnose.report import DiagnosticReport
 from alignpredict.diagnose.settings import DiagnoseSettings
 from alignpredict.utils.io import save_figure, write_json
@@ -17,22 +17,32 @@ REPORT_FILE = "report.json"
 FIGURE_FILE = "diagnostics.png"
 
 
-def _load(cfg: DictConfig, name: str) -> object:
+def _load(cfg: DictConfig, name: str, notes: list[str] | None = None) -> object:
+    """Load cfg[name]; for a CSV, append to `notes` whether its first line was read as a header and why."""
     path = cfg[name]
     if path is None:
         raise ValueError(f"{name} is required: pass {name}=PATH on the command line")
-    return load_array(str(path), key=cfg[f"{name}_key"], csv_header=cfg.csv_header)
+    array = load_array(str(path), key=cfg[f"{name}_key"], csv_header=cfg.csv_header)
+    if notes is not None and str(path).lower().endswith(".csv"):
+        header, how = csv_header_decision(str(path), cfg.csv_header)
+        verdict = "a header (skipped)" if header else "data (no header)"
+        notes.append(f"{name}: {path}: first line read as {verdict}, {how}; force with csv_header=true|false")
+    return array
 
 
 def run(cfg: DictConfig) -> DiagnosticReport:
     """Diagnose the arrays named in cfg and write the report (and figure) into the output dir."""
     settings = DiagnoseSettings.from_mapping(OmegaConf.to_container(cfg.settings, resolve=True))
-    label_rows = None if cfg.label_rows is None else _load(cfg, "label_rows")
-    report = diagnose(_load(cfg, "x"), _load(cfg, "y"), _load(cfg, "labels"), label_rows=label_rows, settings=settings)
+    notes: list[str] = []
+    label_rows = None if cfg.label_rows is None else _load(cfg, "label_rows", notes)
+    x, y, labels = (_load(cfg, name, notes) for name in ("x", "y", "labels"))
+    report = diagnose(x, y, labels, label_rows=label_rows, settings=settings)
     out = Path(cfg.out_dir)
     write_json(out / REPORT_FILE, report.to_dict())
     if cfg.figure:
         save_figure(diagnostics_figure(report), out / FIGURE_FILE, dpi=120)
     print(report.summary())
+    for note in notes:
+        print(f"  CSV {note}")
     print(f"Wrote {out / REPORT_FILE}")
     return report
