@@ -7,11 +7,13 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from alignpredict.diagnose.benefit import representation_scores, summarise_benefit, usable_ks
 from alignpredict.diagnose.estimate import estimate_spectra
+from alignpredict.diagnose.label_r2 import fold_assignment
 from alignpredict.diagnose.labels import prepare_labels
 from alignpredict.diagnose.pca import pca_dimension, reduce_dimension
-from alignpredict.diagnose.recommend import choose_direction, recommend
-from alignpredict.diagnose.report import DiagnosticReport, report_message
+from alignpredict.diagnose.recommend import choose_direction, practical_advice, recommend
+from alignpredict.diagnose.report import NO_SIGNAL_MESSAGE, DiagnosticReport, report_message
 from alignpredict.diagnose.resample import resample_deltas
 from alignpredict.diagnose.settings import DiagnoseSettings
 from alignpredict.diagnose.validate import check_paired_features
@@ -43,24 +45,40 @@ def diagnose(
     label_set = prepare_labels(labels, x.shape[0], label_rows, settings.label_type, settings.min_labelled)
     x_reduced, y_reduced = _reduce(x, settings), _reduce(y, settings)
     rng = np.random.default_rng(settings.seed)
+    ks = usable_ks(settings.benefit_k, x_reduced.shape[1], y_reduced.shape[1])
+    kind = "classes" if label_set.kind == "classes" else "continuous"
+
+    def benefit(xs: np.ndarray, ys: np.ndarray, rows: np.ndarray, targets: np.ndarray) -> dict[str, float]:
+        folds = fold_assignment(rows.size, settings.cv_folds, rng)
+        return representation_scores(xs, ys, rows, targets, kind, ks, folds, settings.ridge)
+
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: BLAS threads only add overhead
-        spectra = estimate_spectra(x_reduced, y_reduced, label_set.rows, label_set.targets, settings, rng)
+        column_log: list[tuple[int, int]] = []
+        spectra = estimate_spectra(x_reduced, y_reduced, label_set.rows, label_set.targets, settings, rng, column_log)
         resamples = (
-            resample_deltas(x_reduced, y_reduced, label_set.rows, label_set.targets, settings, rng)
+            resample_deltas(x_reduced, y_reduced, label_set.rows, label_set.targets, settings, rng, spectra, benefit)
             if settings.n_resamples
             else None
         )
+        scores = benefit(x_reduced, y_reduced, label_set.rows, label_set.targets)
+    benefits = summarise_benefit(scores, list(resamples.benefit_samples) if resamples else [], ks, kind)
     delta_ca, delta_cp, delta_cp_reverse = (spectra[name].delta for name in ("ca", "cp_xy", "cp_yx"))
     regime = classify_regime(delta_ca, delta_cp)
     direction = choose_direction(delta_cp, delta_cp_reverse)
+    message = report_message(spectra, regime, resamples)
+    recovery = recommend(delta_ca, direction)
+    # without any label signal there is nothing to choose between: say so rather than name a noisy winner
+    recommendation = recovery if message == NO_SIGNAL_MESSAGE else practical_advice(benefits)
     return DiagnosticReport(
         regime=regime,
         delta_ca=delta_ca,
         delta_cp=delta_cp,
         delta_cp_reverse=delta_cp_reverse,
         direction=direction,
-        recommendation=recommend(delta_ca, direction),
-        message=report_message(spectra, regime, resamples),
+        recommendation=recommendation,
+        recovery_advice=recovery,
+        benefit=benefits,
+        message=message,
         spectra=spectra,
         resamples=resamples,
         n_rows=x.shape[0],
@@ -69,4 +87,5 @@ def diagnose(
         feature_dims=(x.shape[1], y.shape[1]),
         pca_dims=(x_reduced.shape[1], y_reduced.shape[1]),
         settings=settings.to_dict(),
+        sparse_columns=column_log[0],
     )

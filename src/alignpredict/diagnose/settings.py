@@ -25,6 +25,7 @@ class DiagnoseSettings:
     interval_level: float = 0.95  # central percentile interval of each Delta-hat over the subsamples
     min_labelled: int = 50  # fewer labelled rows than this is an error
     label_type: str = "auto"  # auto | continuous | classes
+    benefit_k: tuple[int, ...] = (5, 10, 20)  # representation sizes at which CA / CP are compared with one view
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -42,6 +43,7 @@ class DiagnoseSettings:
             "interval_level": 0 < self.interval_level < 1,
             "min_labelled": self.min_labelled >= 2 * self.cv_folds,
             "label_type": self.label_type in ("auto", "continuous", "classes"),
+            "benefit_k": len(self.benefit_k) >= 1 and all(int(k) == k and k >= 1 for k in self.benefit_k),
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
@@ -54,7 +56,9 @@ class DiagnoseSettings:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown diagnostic setting(s) {unknown}; known: {sorted(known)}")
+        if "benefit_k" in values:
+            values = {**values, "benefit_k": tuple(int(k) for k in values["benefit_k"])}
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
