@@ -12,6 +12,7 @@ from alignpredict.diagnose.estimate import estimate_spectra
 from alignpredict.diagnose.label_r2 import fold_assignment
 from alignpredict.diagnose.labels import prepare_labels
 from alignpredict.diagnose.pca import pca_dimension, reduce_dimension
+from alignpredict.diagnose.proxy import proxy_labels
 from alignpredict.diagnose.recommend import choose_direction, practical_advice, recommend
 from alignpredict.diagnose.report import NO_SIGNAL_MESSAGE, DiagnosticReport, report_message
 from alignpredict.diagnose.resample import resample_deltas
@@ -29,7 +30,7 @@ def _reduce(features: np.ndarray, settings: DiagnoseSettings) -> np.ndarray:
 def diagnose(
     x: np.ndarray,
     y: np.ndarray,
-    labels: np.ndarray,
+    labels: np.ndarray | None,
     *,
     label_rows: np.ndarray | None = None,
     settings: DiagnoseSettings | None = None,
@@ -38,12 +39,20 @@ def diagnose(
     """Diagnose paired features x (n, d_x) and y (n, d_y) with labels for some rows.
 
     labels: (n,) or (n, L) with NaN for unlabelled rows, or (m,) / (m, L) together with label_rows (m
-    row indices). Continuous columns or class labels (see label_type). `options` override single
-    DiagnoseSettings fields, e.g. diagnose(x, y, s, n_resamples=0)."""
+    row indices). Continuous columns or class labels (see label_type). labels=None is the label-free mode:
+    k-means proxy labels on one modality (proxy_modality, proxy_clusters, proxy_rows). `options` override
+    single DiagnoseSettings fields, e.g. diagnose(x, y, s, n_resamples=0)."""
     settings = DiagnoseSettings.from_mapping({**(settings or DiagnoseSettings()).to_dict(), **options})
     x, y = check_paired_features(x, y)
-    label_set = prepare_labels(labels, x.shape[0], label_rows, settings.label_type, settings.min_labelled)
     x_reduced, y_reduced = _reduce(x, settings), _reduce(y, settings)
+    label_kind = None
+    if labels is None:
+        label_rows, labels = proxy_labels(
+            x_reduced, y_reduced, settings.proxy_modality, settings.proxy_clusters, settings.proxy_rows, settings.seed
+        )
+        settings = DiagnoseSettings.from_mapping({**settings.to_dict(), "label_type": "classes"})
+        label_kind = f"proxy: k-means on {settings.proxy_modality}, {settings.proxy_clusters} clusters"
+    label_set = prepare_labels(labels, x.shape[0], label_rows, settings.label_type, settings.min_labelled)
     rng = np.random.default_rng(settings.seed)
     ks = usable_ks(settings.benefit_k, x_reduced.shape[1], y_reduced.shape[1])
     kind = "classes" if label_set.kind == "classes" else "continuous"
@@ -83,7 +92,7 @@ def diagnose(
         resamples=resamples,
         n_rows=x.shape[0],
         n_labelled=int(label_set.rows.size),
-        label_kind=label_set.kind,
+        label_kind=label_kind or label_set.kind,
         feature_dims=(x.shape[1], y.shape[1]),
         pca_dims=(x_reduced.shape[1], y_reduced.shape[1]),
         settings=settings.to_dict(),

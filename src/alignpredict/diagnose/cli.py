@@ -9,12 +9,14 @@ from omegaconf import DictConfig, OmegaConf
 from alignpredict.diagnose.api import diagnose
 from alignpredict.diagnose.figure import diagnostics_figure
 from alignpredict.diagnose.io import csv_header_decision, load_array
+from alignpredict.diagnose.multiview import MultiViewReport, diagnose_views, pairwise_figure
 from alignpredict.diagnose.report import DiagnosticReport
 from alignpredict.diagnose.settings import DiagnoseSettings
 from alignpredict.utils.io import save_figure, write_json
 
 REPORT_FILE = "report.json"
 FIGURE_FILE = "diagnostics.png"
+PAIRWISE_FIGURE = "pairwise.png"
 
 
 def _load(cfg: DictConfig, name: str, notes: list[str] | None = None) -> object:
@@ -30,12 +32,43 @@ def _load(cfg: DictConfig, name: str, notes: list[str] | None = None) -> object:
     return array
 
 
-def run(cfg: DictConfig) -> DiagnosticReport:
+def _run_views(cfg: DictConfig, settings: DiagnoseSettings) -> MultiViewReport:
+    """views=[a, b, c, ...]: every pair, both directions, and the rankings (report.json, pairwise.png)."""
+    paths = [str(path) for path in cfg.views]
+    if len(paths) < 2:
+        raise ValueError(f"views= needs at least two files, got {len(paths)}")
+    notes: list[str] = []
+    views = {}
+    for path in paths:
+        name = Path(path).stem if Path(path).stem not in views else path
+        views[name] = load_array(path, csv_header=cfg.csv_header)
+    label_free = str(cfg.labels).lower() == "none"
+    labels = None if label_free else _load(cfg, "labels", notes)
+    label_rows = None if cfg.label_rows is None else _load(cfg, "label_rows", notes)
+    report = diagnose_views(views, labels, label_rows=label_rows, settings=settings)
+    out = Path(cfg.out_dir)
+    write_json(out / REPORT_FILE, report.to_dict())
+    if cfg.figure:
+        save_figure(pairwise_figure(report), out / PAIRWISE_FIGURE, dpi=120)
+    print(report.summary())
+    for note in notes:
+        print(f"  CSV {note}")
+    print(f"Wrote {out / REPORT_FILE}")
+    return report
+
+
+def run(cfg: DictConfig) -> DiagnosticReport | MultiViewReport:
     """Diagnose the arrays named in cfg and write the report (and figure) into the output dir."""
     settings = DiagnoseSettings.from_mapping(OmegaConf.to_container(cfg.settings, resolve=True))
+    if cfg.views:
+        return _run_views(cfg, settings)
     notes: list[str] = []
     label_rows = None if cfg.label_rows is None else _load(cfg, "label_rows", notes)
-    x, y, labels = (_load(cfg, name, notes) for name in ("x", "y", "labels"))
+    x, y = (_load(cfg, name, notes) for name in ("x", "y"))
+    label_free = str(cfg.labels).lower() == "none"
+    labels = None if label_free else _load(cfg, "labels", notes)
+    if label_free and label_rows is not None:
+        raise ValueError("labels=none (label-free mode) takes no label_rows; drop label_rows=")
     report = diagnose(x, y, labels, label_rows=label_rows, settings=settings)
     out = Path(cfg.out_dir)
     write_json(out / REPORT_FILE, report.to_dict())

@@ -26,6 +26,9 @@ class DiagnoseSettings:
     min_labelled: int = 50  # fewer labelled rows than this is an error
     label_type: str = "auto"  # auto | continuous | classes
     benefit_k: tuple[int, ...] = (5, 10, 20)  # representation sizes at which CA / CP are compared with one view
+    proxy_modality: str = "joint"  # labels=None: k-means proxy labels on x, y or joint (both views side by side)
+    proxy_clusters: int = 10  # k-means clusters of the proxy labels
+    proxy_rows: int = 1000  # rows given a proxy label (the rest stay unlabelled)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -43,6 +46,9 @@ class DiagnoseSettings:
             "interval_level": 0 < self.interval_level < 1,
             "min_labelled": self.min_labelled >= 2 * self.cv_folds,
             "label_type": self.label_type in ("auto", "continuous", "classes"),
+            "proxy_modality": self.proxy_modality in ("x", "y", "joint"),
+            "proxy_clusters": self.proxy_clusters >= 2,
+            "proxy_rows": self.proxy_rows >= self.min_labelled,
             "benefit_k": len(self.benefit_k) >= 1 and all(int(k) == k and k >= 1 for k in self.benefit_k),
         }
         bad = [name for name, ok in checks.items() if not ok]

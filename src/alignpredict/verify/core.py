@@ -140,6 +140,8 @@ def verify(
     splits, ks = [], settings.ks
     for split in range(settings.n_splits):
         train, test = _split_rows(x.shape[0], settings.test_fraction, rng)
+        # a sparse column (a rare pixel) can be constant on the training rows: training cannot use it
+        x_split, y_split = x[:, np.ptp(x[train], axis=0) > 0], y[:, np.ptp(y[train], axis=0) > 0]
         labelled = np.sort(rng.choice(train.size, min(settings.n_labelled, train.size // 2), replace=False))
         options = {
             "seed": settings.seed + split,
@@ -147,9 +149,9 @@ def verify(
             "benefit_k": list(settings.ks),
             **settings.diagnose,
         }
-        report = diagnose(x[train], y[train], labels[train][labelled], label_rows=labelled, **options)
+        report = diagnose(x_split[train], y_split[train], labels[train][labelled], label_rows=labelled, **options)
         with threadpool_limits(limits=1, user_api="blas"):
-            scores, ks = _train_and_probe(x, y, labels, train, test, kind, settings, settings.seed + split)
+            scores, ks = _train_and_probe(x_split, y_split, labels, train, test, kind, settings, settings.seed + split)
         splits.append(SplitResult(split, report, scores))
     return VerifyResult(name, kind, x.shape[0], (x.shape[1], y.shape[1]), ks, splits, time.process_time() - cpu)
 
