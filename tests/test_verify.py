@@ -71,7 +71,7 @@ def test_cli_writes_table_figure_and_aggregate(conf_dir: Path, tmp_path: Path, o
                 "n_labelled=120",
                 "autoencoder=false",
                 f"out_dir={tmp_path / 'out'}",
-                "+diagnose.n_resamples=3",
+                "diagnose.n_resamples=3",
                 "+diagnose.n_permutations=30",
             ],
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -73,7 +74,8 @@ def run(cfg: DictConfig) -> DiagnosticReport | MultiViewReport:
     out = Path(cfg.out_dir)
     write_json(out / REPORT_FILE, report.to_dict())
     if cfg.figure:
-        save_figure(diagnostics_figure(report), out / FIGURE_FILE, dpi=120)
+        truth = None if cfg.truth is None else json.loads(Path(str(cfg.truth)).read_text())
+        save_figure(diagnostics_figure(report, truth=truth), out / FIGURE_FILE, dpi=120)
     print(report.summary())
     for note in notes:
         print(f"  CSV {note}")

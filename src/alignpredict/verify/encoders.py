@@ -68,7 +68,7 @@ def linear_encoders(x: np.ndarray, y: np.ndarray, k: int) -> dict[str, np.ndarra
     }
 
 
-def autoencoder(train: np.ndarray, k: int, seed: int, hidden: int = 64, steps: int = 300) -> Encoder:
+def autoencoder(train: np.ndarray, k: int, seed: int, hidden: int = 64, steps: int = 120) -> Encoder:
     """A small MLP autoencoder (d -> hidden -> k -> hidden -> d, ReLU) on standardised features, full-batch
     Adam; returns the encoder (the k-dim bottleneck)."""
     mean, scale = train.mean(axis=0), train.std(axis=0) + 1e-8
@@ -83,7 +83,7 @@ def autoencoder(train: np.ndarray, k: int, seed: int, hidden: int = 64, steps: i
             with torch.no_grad():
                 layer.weight.uniform_(-bound, bound, generator=generator)
                 layer.bias.zero_()
-    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=1e-2)
+    optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=2e-2)
     for _ in range(steps):
         optimiser.zero_grad()
         loss = ((decoder(encoder(inputs)) - inputs) ** 2).mean()
