@@ -89,3 +89,17 @@ def test_readme_example_interval_covers_the_truth() -> None:
     for name, truth in (("delta_ca", delta_ca(EXAMPLE_MODEL)), ("delta_cp_reverse", delta_cp(EXAMPLE_MODEL.swapped()))):
         low, high = report.intervals[name]
         assert low <= truth <= high, (name, low, high, truth)
+
+
+def test_scores_are_extrapolated_along_a_one_over_m_learning_curve() -> None:
+    from alignpredict.diagnose.benefit import extrapolate, summarise_benefit
+
+    # s(m) = 0.9 - 30 / m: 0.8 at 300 labels, 0.7 at 150; at 1500 labels 0.88
+    assert extrapolate(0.8, 0.7, 300, 1500) == pytest.approx(0.88)
+    assert extrapolate(0.8, 0.7, 300, 300) == 0.8 and extrapolate(0.8, 0.7, 300, 100) == 0.8
+    full = {"raw_x": 0.8, "raw_y": 0.6}
+    halves = [{"raw_x": 0.7, "raw_y": 0.58}, {"raw_x": 0.72, "raw_y": 0.6}, {"raw_x": 0.68, "raw_y": 0.59}]
+    summary = summarise_benefit(full, halves, (), "classes", labelled=300, budget=1500)
+    assert summary.scores["raw_x"] == pytest.approx(0.88) and summary.scores["raw_y"] == pytest.approx(0.608)
+    np.testing.assert_allclose(summary.replicates["raw_x"], [0.88, 0.90, 0.86])
+    assert summary.measured == full

@@ -70,7 +70,13 @@ def diagnose(
             else None
         )
         scores = benefit(x_reduced, y_reduced, label_set.rows, label_set.targets)
-    benefits = summarise_benefit(scores, list(resamples.benefit_samples) if resamples else [], ks, kind)
+        halves = None
+        if resamples is None:  # one half of the labelled rows gives the learning-curve point
+            half = np.sort(rng.choice(label_set.rows.size, label_set.rows.size // 2, replace=False))
+            halves = benefit(x_reduced, y_reduced, label_set.rows[half], label_set.targets[half])
+    budget = settings.probe_rows or x.shape[0]
+    samples = list(resamples.benefit_samples) if resamples else []
+    benefits = summarise_benefit(scores, samples, ks, kind, halves, int(label_set.rows.size), budget)
     delta_ca, delta_cp, delta_cp_reverse = (spectra[name].delta for name in ("ca", "cp_xy", "cp_yx"))
     regime = classify_regime(delta_ca, delta_cp)
     direction = choose_direction(delta_cp, delta_cp_reverse)

@@ -126,8 +126,10 @@ class BenefitSummary:
 
     ks: tuple[int, ...]
     scores: dict[str, float]
-    replicates: dict[str, np.ndarray]  # per score key, full + (subsample - median subsample)
+    replicates: dict[str, np.ndarray]  # per score key, score + (subsample - median subsample)
     kind: str
+    measured: dict[str, float] | None = None  # the cross-validated scores at the diagnostic's own label count
+    budget: int = 0  # the label budget the scores are extrapolated to (0: not extrapolated)
 
     def gain(self, name: str, k: int) -> float:
         """Probe score of representation `name` at k minus PCA-k of the same view."""
@@ -164,7 +166,9 @@ class BenefitSummary:
             "ks": list(self.ks),
             "probe": "cross-validated ridge least squares on the labelled rows "
             + ("(arg-max accuracy)" if self.kind == "classes" else "(R^2)"),
+            "label_budget": self.budget,
             "scores": self.scores,
+            "measured_scores": self.measured,
             "options": self.options(),
             "best_option": self.best_option(),
             "best_confidence": self.best_confidence(),
@@ -176,15 +180,37 @@ class BenefitSummary:
         }
 
 
+def extrapolate(full: float, half: float, labelled: int, budget: int) -> float:
+    """A probe's score at `budget` labelled rows from its scores at `labelled` and labelled / 2 rows, for an
+    error that falls like 1 / m (a linear probe with p features: excess error ~ p / m): with s(m) = a - c / m,
+    s(budget) = s(m) + (s(m) - s(m / 2)) (1 - m / budget). Never extrapolated downwards (budget <= m)."""
+    if budget <= labelled:
+        return full
+    return full + (full - half) * (1.0 - labelled / budget)
+
+
 def summarise_benefit(
-    full: dict[str, float], subsamples: list[dict[str, float]], ks: tuple[int, ...], kind: str
+    full: dict[str, float],
+    subsamples: list[dict[str, float]],
+    ks: tuple[int, ...],
+    kind: str,
+    halves: dict[str, float] | None = None,
+    labelled: int = 0,
+    budget: int = 0,
 ) -> BenefitSummary:
-    """Replicates = full-sample score + (subsample score - median subsample score): at half the rows the
-    subsample spread is the full sample's, while the level (smaller label sets score lower, the more so the
-    more features) is taken from the full sample."""
+    """Scores at the downstream label budget and their replicates. The diagnostic sees `labelled` labels,
+    the downstream probe `budget` of them: a 64-feature probe gains far more from 5x the labels than a
+    5-feature one, so each score is extrapolated along its own learning curve from the half-label-set
+    scores (the median over the subsamples, or `halves` without resampling). Replicates = score +
+    (subsample score - median subsample score): at half the rows the subsample spread is the full
+    sample's."""
+    medians = {key: float(np.median([sample[key] for sample in subsamples])) for key in full} if subsamples else halves
+    scores = dict(full)
+    if medians:
+        scores = {key: extrapolate(value, medians[key], labelled, budget) for key, value in full.items()}
     replicates = {}
     if subsamples:
-        for key, value in full.items():
+        for key, value in scores.items():
             values = np.array([sample[key] for sample in subsamples])
-            replicates[key] = value + values - np.median(values)
-    return BenefitSummary(ks=ks, scores=full, replicates=replicates, kind=kind)
+            replicates[key] = value + values - medians[key]
+    return BenefitSummary(ks=ks, scores=scores, replicates=replicates, kind=kind, measured=full, budget=budget)

@@ -26,6 +26,7 @@ class DiagnoseSettings:
     min_labelled: int = 50  # fewer labelled rows than this is an error
     label_type: str = "auto"  # auto | continuous | classes
     benefit_k: tuple[int, ...] = (5, 10, 20)  # representation sizes at which CA / CP are compared with one view
+    probe_rows: int = 0  # labelled rows the downstream probe will have (0: every paired row)
     proxy_modality: str = "joint"  # labels=None: k-means proxy labels on x, y or joint (both views side by side)
     proxy_clusters: int = 10  # k-means clusters of the proxy labels
     proxy_rows: int = 1000  # rows given a proxy label (the rest stay unlabelled)
@@ -46,6 +47,7 @@ class DiagnoseSettings:
             "interval_level": 0 < self.interval_level < 1,
             "min_labelled": self.min_labelled >= 2 * self.cv_folds,
             "label_type": self.label_type in ("auto", "continuous", "classes"),
+            "probe_rows": self.probe_rows >= 0,
             "proxy_modality": self.proxy_modality in ("x", "y", "joint"),
             "proxy_clusters": self.proxy_clusters >= 2,
             "proxy_rows": self.proxy_rows >= self.min_labelled,
