@@ -276,14 +276,24 @@ def _recommended_direction_right(cp_rows: pd.DataFrame, directions: pd.DataFrame
     return pd.Series(right, dtype=bool)
 
 
-def calibration(objectives: pd.DataFrame, bins: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) -> list[dict]:
-    """Benefit and recovery verdicts binned by confidence: does the share of resamples predict agreement?"""
+def calibration(
+    objectives: pd.DataFrame,
+    options: pd.DataFrame | None = None,
+    bins: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
+) -> list[dict]:
+    """Verdicts binned by confidence (share of resamples): does it predict how often training agrees?"""
     rows = []
-    for verdict in ("recovery", "benefit"):
-        confidence = objectives[f"{verdict}_confidence"].astype(float)
-        agree = objectives[verdict] == objectives["training_beats_pca"]
+    verdicts = [
+        (name, objectives[f"{name}_confidence"].astype(float), objectives[name] == objectives["training_beats_pca"])
+        for name in ("recovery", "benefit")
+    ]
+    if options is not None:
+        verdicts.append(("recommendation", options["confidence"].astype(float), options["agrees"]))
+    for verdict, confidence, agree in verdicts:
         for low, high in zip(bins[:-1], bins[1:]):
             mask = (confidence >= low) & (confidence < high)
+            if not mask.any():
+                continue
             rows.append(
                 {
                     "verdict": verdict,

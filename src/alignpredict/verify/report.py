@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from alignpredict.utils.io import save_figure, write_csv, write_json, write_text
+from alignpredict.utils.io import atomic_path, save_figure, write_csv, write_json, write_text
 from alignpredict.verify.agreement import (
     agreement_summary,
     best_option_rows,
@@ -159,7 +160,10 @@ def dataset_figure(result: VerifyResult) -> Figure:
 
 
 def write_dataset(result: VerifyResult, out: Path) -> None:
+    """table.md, scores.csv, verdict.json, figure.png, and result.pkl (to re-aggregate without rerunning)."""
     folder = out / result.name
+    with atomic_path(folder / "result.pkl") as tmp:
+        tmp.write_bytes(pickle.dumps(result))
     write_text(folder / "table.md", dataset_markdown(result))
     write_csv(folder / "scores.csv", pd.DataFrame(result.score_table()))
     write_json(folder / "verdict.json", verdict_dict(result))
@@ -200,7 +204,7 @@ def aggregate_markdown(results: list[VerifyResult], command: str) -> tuple[str, 
         "",
         "### Calibration: confidence (share of resamples) against agreement",
         "",
-        *markdown_table(calibration(objectives), ("agree",)),
+        *markdown_table(calibration(objectives, options), ("agree",)),
         "",
         "### Per dataset",
         "",
