@@ -72,7 +72,7 @@ def test_cli_writes_table_figure_and_aggregate(conf_dir: Path, tmp_path: Path, o
                 "autoencoder=false",
                 f"out_dir={tmp_path / 'out'}",
                 "diagnose.n_resamples=3",
-                "+diagnose.n_permutations=30",
+                "diagnose.n_permutations=30",
             ],
         )
     [result] = run(cfg)
@@ -103,3 +103,14 @@ def test_interval_and_option_names() -> None:
     assert mean == 2.0 and low == pytest.approx(2.0 - 4.302653 / np.sqrt(3)) and high > 3.0
     assert option_of("a single modality is enough: y (all its features)") == "y alone"
     assert option_of("CP (x -> y)") == "CP (x -> y)"
+
+
+def test_parallel_splits_give_the_same_result(one_torch_thread) -> None:
+    sample = MODEL.sample(400, seed=3)
+    labels = (sample.signal[:, 0] > 0).astype(int)
+    common = {"ks": (2,), "n_splits": 2, "n_labelled": 100, "autoencoder": False}
+    small = {"n_resamples": 2, "n_permutations": 20}
+    serial = verify(sample.x, sample.y, labels, settings=VerifySettings(**common, diagnose=small))
+    parallel = verify(sample.x, sample.y, labels, settings=VerifySettings(**common, diagnose=small, n_jobs=2))
+    assert serial.score_table() == parallel.score_table()
+    assert [s.report.regime for s in serial.splits] == [s.report.regime for s in parallel.splits]

@@ -26,6 +26,7 @@ def settings_from(cfg: DictConfig) -> VerifySettings:
         n_labelled=int(cfg.n_labelled),
         autoencoder=bool(cfg.autoencoder),
         seed=int(cfg.seed),
+        n_jobs=int(cfg.n_jobs),
         diagnose=OmegaConf.to_container(cfg.diagnose, resolve=True) or {},
     )
 

@@ -4,9 +4,12 @@ training shows on disjoint rows, over several random splits and representation s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
+import torch
+from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from alignpredict.diagnose.api import diagnose
@@ -33,8 +36,10 @@ class VerifySettings:
     n_labelled: int = 300  # labelled rows the diagnostic sees (of the training rows)
     autoencoder: bool = True
     seed: int = 0
-    # DiagnoseSettings overrides; 50 resamples keep five diagnostics per dataset cheap (shares to 2 %)
-    diagnose: dict[str, Any] = field(default_factory=lambda: {"n_resamples": 50})
+    n_jobs: int = 1  # splits run in parallel processes (joblib); the rows drawn do not depend on it
+    # DiagnoseSettings overrides: 50 resamples (shares to 2 %) and a 100-shuffle gate keep five diagnostics
+    # per dataset cheap
+    diagnose: dict[str, Any] = field(default_factory=lambda: {"n_resamples": 50, "n_permutations": 100})
 
     def __post_init__(self) -> None:
         if self.n_splits < 2 or not 0 < self.test_fraction < 1 or self.n_labelled < 50 or not self.ks:
@@ -138,23 +143,52 @@ def verify(
         labels = np.unique(labels.astype(str), return_inverse=True)[1]
     rng = np.random.default_rng(settings.seed)
     cpu = time.process_time()
-    splits, ks = [], settings.ks
-    for split in range(settings.n_splits):
+    plans = []
+    for split in range(settings.n_splits):  # every split's rows are drawn here, so n_jobs cannot change them
         train, test = _split_rows(x.shape[0], settings.test_fraction, rng)
-        # a sparse column (a rare pixel) can be constant on the training rows: training cannot use it
-        x_split, y_split = x[:, np.ptp(x[train], axis=0) > 0], y[:, np.ptp(y[train], axis=0) > 0]
         labelled = np.sort(rng.choice(train.size, min(settings.n_labelled, train.size // 2), replace=False))
-        options = {
-            "seed": settings.seed + split,
-            "label_type": kind,
-            "benefit_k": list(settings.ks),
-            **settings.diagnose,
-        }
-        report = diagnose(x_split[train], y_split[train], labels[train][labelled], label_rows=labelled, **options)
-        with threadpool_limits(limits=1, user_api="blas"):
-            scores, ks = _train_and_probe(x_split, y_split, labels, train, test, kind, settings, settings.seed + split)
-        splits.append(SplitResult(split, report, scores))
-    return VerifyResult(name, kind, x.shape[0], (x.shape[1], y.shape[1]), ks, splits, time.process_time() - cpu)
+        plans.append((split, train, test, labelled))
+    run = partial(_one_split, x, y, labels, kind, settings)
+    if settings.n_jobs > 1:
+        outcomes = Parallel(n_jobs=settings.n_jobs)(delayed(run)(*plan) for plan in plans)
+    else:
+        outcomes = [run(*plan) for plan in plans]
+    splits = [outcome[0] for outcome in outcomes]
+    ks = outcomes[0][1]
+    worker_cpu = sum(outcome[2] for outcome in outcomes) if settings.n_jobs > 1 else 0.0
+    cpu = time.process_time() - cpu + worker_cpu
+    return VerifyResult(name, kind, x.shape[0], (x.shape[1], y.shape[1]), ks, splits, cpu)
+
+
+def _one_split(
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: np.ndarray,
+    kind: str,
+    settings: VerifySettings,
+    split: int,
+    train: np.ndarray,
+    test: np.ndarray,
+    labelled: np.ndarray,
+) -> tuple[SplitResult, tuple[int, ...], float]:
+    """Diagnose the split's labelled training rows, then train and probe; (result, ks, CPU seconds)."""
+    import time
+
+    cpu = time.process_time()
+    # a sparse column (a rare pixel) can be constant on the training rows: training cannot use it
+    x_split, y_split = x[:, np.ptp(x[train], axis=0) > 0], y[:, np.ptp(y[train], axis=0) > 0]
+    options = {
+        "seed": settings.seed + split,
+        "label_type": kind,
+        "benefit_k": list(settings.ks),
+        "probe_rows": int(train.size),  # the probes below are trained on every training row
+        **settings.diagnose,
+    }
+    report = diagnose(x_split[train], y_split[train], labels[train][labelled], label_rows=labelled, **options)
+    with threadpool_limits(limits=1, user_api="blas"):
+        torch.set_num_threads(1)
+        scores, ks = _train_and_probe(x_split, y_split, labels, train, test, kind, settings, settings.seed + split)
+    return SplitResult(split, report, scores), ks, time.process_time() - cpu
 
 
 __all__ = ["DELTA_NAMES", "OBJECTIVE_DELTA", "VerifyResult", "VerifySettings", "verify"]

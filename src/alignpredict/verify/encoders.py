@@ -68,7 +68,7 @@ def linear_encoders(x: np.ndarray, y: np.ndarray, k: int) -> dict[str, np.ndarra
     }
 
 
-def autoencoder(train: np.ndarray, k: int, seed: int, hidden: int = 64, steps: int = 120) -> Encoder:
+def autoencoder(train: np.ndarray, k: int, seed: int, hidden: int = 32, steps: int = 100) -> Encoder:
     """A small MLP autoencoder (d -> hidden -> k -> hidden -> d, ReLU) on standardised features, full-batch
     Adam; returns the encoder (the k-dim bottleneck)."""
     mean, scale = train.mean(axis=0), train.std(axis=0) + 1e-8
