@@ -114,3 +114,13 @@ def test_parallel_splits_give_the_same_result(one_torch_thread) -> None:
     parallel = verify(sample.x, sample.y, labels, settings=VerifySettings(**common, diagnose=small, n_jobs=2))
     assert serial.score_table() == parallel.score_table()
     assert [s.report.regime for s in serial.splits] == [s.report.regime for s in parallel.splits]
+
+
+def test_docs_table_keeps_the_hand_written_findings(tmp_path: Path) -> None:
+    from alignpredict.verify.report import FINDINGS_MARKER, keep_findings
+
+    path = tmp_path / "real.md"
+    assert keep_findings(path, "table v1\n").endswith("table v1\n")
+    path.write_text(keep_findings(path, "table v1\n") + "\n" + FINDINGS_MARKER + "\nwhy it misses\n")
+    regenerated = keep_findings(path, "table v2\n")
+    assert "table v2" in regenerated and "table v1" not in regenerated and regenerated.endswith("why it misses\n")

@@ -188,6 +188,7 @@ def agreement_summary(objectives: pd.DataFrame, directions: pd.DataFrame, option
         for verdict in ("recovery", "benefit"):
             agree = part[verdict] == part["training_beats_pca"]
             confident = part[f"{verdict}_confidence"].fillna(0) >= CONFIDENT
+            clear = confident & part["training_clear"]
             rows.append(
                 {
                     "verdict": f"{verdict}: beats PCA-k",
@@ -196,6 +197,7 @@ def agreement_summary(objectives: pd.DataFrame, directions: pd.DataFrame, option
                     "agree": _share(agree),
                     "confident units": int(confident.sum()),
                     "agree (confident)": _share(agree[confident]),
+                    "agree (confident, training clear)": _share(agree[clear]),
                     "constant answer": max(_share(part["training_beats_pca"]), 1 - _share(part["training_beats_pca"])),
                 }
             )
@@ -210,6 +212,7 @@ def agreement_summary(objectives: pd.DataFrame, directions: pd.DataFrame, option
             "agree": _share(agree),
             "confident units": int(confident.sum()),
             "agree (confident)": _share(agree[confident]),
+            "agree (confident, training clear)": float("nan"),
             "constant answer": float("nan"),
         }
     )
@@ -222,6 +225,7 @@ def agreement_summary(objectives: pd.DataFrame, directions: pd.DataFrame, option
             "agree": _share(agree),
             "confident units": float("nan"),
             "agree (confident)": float("nan"),
+            "agree (confident, training clear)": float("nan"),
             "constant answer": max(
                 _share(directions["training_direction"] == "x->y"), _share(directions["training_direction"] == "y->x")
             ),
@@ -236,6 +240,7 @@ def agreement_summary(objectives: pd.DataFrame, directions: pd.DataFrame, option
             "agree": _share(_recommended_direction_right(cp_recommended, directions)),
             "confident units": float("nan"),
             "agree (confident)": float("nan"),
+            "agree (confident, training clear)": float("nan"),
             "constant answer": float("nan"),
         }
     )

@@ -57,7 +57,7 @@ def markdown_table(rows: list[dict], percent: tuple[str, ...] = ()) -> list[str]
     return [
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
-        *["| " + " | ".join(show(key, row[key]) for key in header) + " |" for row in rows],
+        *["| " + " | ".join(show(key, row.get(key, float("nan"))) for key in header) + " |" for row in rows],
     ]
 
 
@@ -196,7 +196,8 @@ def aggregate_markdown(results: list[VerifyResult], command: str) -> tuple[str, 
         "### Aggregate agreement of the diagnostic with training",
         "",
         *markdown_table(
-            agreement_summary(objectives, directions, options), ("agree", "agree (confident)", "constant answer")
+            agreement_summary(objectives, directions, options),
+            ("agree", "agree (confident)", "agree (confident, training clear)", "constant answer"),
         ),
         "",
         f"Datasets whose recommendation names the best option (tie within training's interval counts) in most "
@@ -221,5 +222,16 @@ def write_aggregate(results: list[VerifyResult], out: Path, command: str, docs_t
     for name, frame in frames.items():
         write_csv(out / f"{name}.csv", frame)
     if docs_table:
-        write_text(Path(docs_table), markdown)
+        write_text(Path(docs_table), keep_findings(Path(docs_table), markdown))
     return markdown
+
+
+FINDINGS_MARKER = "<!-- findings: written by hand, kept when the tables above are regenerated -->"
+
+
+def keep_findings(path: Path, generated: str) -> str:
+    """The generated tables, then the hand-written part of an existing file (after FINDINGS_MARKER)."""
+    title = "# The diagnostic on real data: predict, then verify\n\n"
+    if path.exists() and FINDINGS_MARKER in path.read_text():
+        return title + generated + "\n" + FINDINGS_MARKER + path.read_text().split(FINDINGS_MARKER, 1)[1]
+    return title + generated
