@@ -17,6 +17,7 @@ from alignpredict.diagnose.recommend import choose_direction, practical_advice, 
 from alignpredict.diagnose.report import NO_SIGNAL_MESSAGE, DiagnosticReport, report_message
 from alignpredict.diagnose.resample import resample_deltas
 from alignpredict.diagnose.settings import DiagnoseSettings
+from alignpredict.diagnose.spectra import Moments
 from alignpredict.diagnose.validate import check_paired_features
 from alignpredict.theory.regimes import classify_regime
 
@@ -57,9 +58,11 @@ def diagnose(
     ks = usable_ks(settings.benefit_k, x_reduced.shape[1], y_reduced.shape[1])
     kind = "classes" if label_set.kind == "classes" else "continuous"
 
-    def benefit(xs: np.ndarray, ys: np.ndarray, rows: np.ndarray, targets: np.ndarray) -> dict[str, float]:
+    def benefit(
+        xs: np.ndarray, ys: np.ndarray, rows: np.ndarray, targets: np.ndarray, moments: Moments | None = None
+    ) -> dict[str, float]:
         folds = fold_assignment(rows.size, settings.cv_folds, rng)
-        return representation_scores(xs, ys, rows, targets, kind, ks, folds, settings.ridge)
+        return representation_scores(xs, ys, rows, targets, kind, ks, folds, settings.ridge, moments)
 
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: BLAS threads only add overhead
         column_log: list[tuple[int, int]] = []

@@ -80,9 +80,11 @@ def representation_scores(
     ks: tuple[int, ...],
     folds: np.ndarray,
     ridge: float,
+    moments: Moments | None = None,
 ) -> dict[str, float]:
-    """Probe scores keyed "name@k" for every representation and k, plus "raw_x" / "raw_y" (all features)."""
-    moments = _moments(x, y)
+    """Probe scores keyed "name@k" for every representation and k, plus "raw_x" / "raw_y" (all features);
+    `moments` of (x, y), when already computed, save the O(n d^2) pass."""
+    moments = _moments(x, y) if moments is None else moments
     directions = fit_directions(moments, ridge)
     axes_x, axes_y = _principal_axes(moments.sxx), _principal_axes(moments.syy)
     xl, yl = x[label_rows] - x.mean(axis=0), y[label_rows] - y.mean(axis=0)

@@ -11,6 +11,7 @@ from alignpredict.diagnose.sparse import sparse_column_mask
 from alignpredict.diagnose.spectra import (
     SPECTRA,
     Directions,
+    Moments,
     fit_directions,
     fold_sums,
     heldout_statistics,
@@ -58,6 +59,7 @@ def estimate_spectra(
     settings: DiagnoseSettings,
     rng: np.random.Generator,
     column_log: list[tuple[int, int]] | None = None,
+    moments_out: list[Moments] | None = None,
 ) -> dict[str, ComponentSplit]:
     """Signal/nuisance split of the CCA spectrum and of both A-spectra.
 
@@ -71,7 +73,8 @@ def estimate_spectra(
     features give no signal anywhere, at level alpha); its null uses the first fold's scores, which is
     conservative for fold-averaged R^2 (an average of K correlated R^2 spreads less under the null than one).
     Columns that are (nearly) constant on some fold's rows are left out of this sample (sparse_column_mask);
-    their counts are appended to `column_log` when given."""
+    their counts are appended to `column_log` when given, and the sample's moments to `moments_out` when
+    no column was left out (the practical comparison reuses them)."""
     n_folds = settings.cross_fit_folds
     folds = fold_assignment(x.shape[0], n_folds, rng)
     sums = fold_sums(x, y, folds, n_folds)
@@ -89,6 +92,8 @@ def estimate_spectra(
         sums = fold_sums(x, y, folds, n_folds)
     everything = sum(sums[1:], sums[0])
     moments_all = everything.moments()
+    if moments_out is not None and keep_x.all() and keep_y.all():  # the sample's moments, for reuse
+        moments_out.append(moments_all)
     fits = [fit_directions((everything - held_out).moments(), settings.ridge) for held_out in sums]
     label_folds = fold_assignment(len(label_rows), settings.cv_folds, rng)
     x_labelled, y_labelled = x[label_rows], y[label_rows]

@@ -150,11 +150,11 @@ def resample_deltas(
     settings: DiagnoseSettings,
     rng: np.random.Generator,
     full: dict[str, ComponentSplit],
-    benefit: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], dict[str, float]] | None = None,
+    benefit: Callable[..., dict[str, float]] | None = None,
 ) -> ResampleSummary:
     """Rerun the estimate on n_resamples (>= 1) subsamples (the PCA of the full sample is reused) and
-    summarise them against the full-sample spectra `full`; `benefit(x, y, label_rows, targets)`, when
-    given, scores the representations on each subsample too."""
+    summarise them against the full-sample spectra `full`; `benefit(x, y, label_rows, targets, moments)`,
+    when given, scores the representations on each subsample too (reusing its moments where available)."""
     deltas = {name: np.empty(settings.n_resamples) for name in DELTA_NAMES.values()}
     rows, sparse = 0, 0
     benefit_samples = []
@@ -162,10 +162,14 @@ def resample_deltas(
         subset, kept = _subsample(x.shape[0], label_rows, settings.resample_fraction, rng)
         rows = subset.size
         log: list[tuple[int, int]] = []
-        splits = estimate_spectra(x[subset], y[subset], np.arange(kept.size), targets[kept], settings, rng, log)
+        moments: list = []
+        splits = estimate_spectra(
+            x[subset], y[subset], np.arange(kept.size), targets[kept], settings, rng, log, moments
+        )
         sparse += int(sum(log[0]) > 0)
         for spectrum, name in DELTA_NAMES.items():
             deltas[name][index] = splits[spectrum].delta
         if benefit is not None:
-            benefit_samples.append(benefit(x[subset], y[subset], np.arange(kept.size), targets[kept]))
+            scores = benefit(x[subset], y[subset], np.arange(kept.size), targets[kept], moments[0] if moments else None)
+            benefit_samples.append(scores)
     return summarise(full, deltas, settings, rows, sparse, tuple(benefit_samples))

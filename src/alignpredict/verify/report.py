@@ -211,6 +211,9 @@ def aggregate_markdown(results: list[VerifyResult], command: str) -> tuple[str, 
         "",
         *markdown_table(per_dataset),
         "",
+        "### Training per dataset",
+        "",
+        *[dataset_markdown(result).replace("## ", "#### ", 1) for result in results],
     ]
     frames = {"objective_cells": objectives, "direction_cells": directions, "options": options}
     return "\n".join(lines), frames
