@@ -59,7 +59,7 @@ def test_proxy_labels_cluster_the_chosen_modality() -> None:
 def test_label_free_mode_from_python_and_the_cli(conf_dir: Path, tmp_path: Path) -> None:
     sample = MODEL.sample(1500, seed=2)
     report = alignpredict.diagnose(sample.x, sample.y, None, n_resamples=0, proxy_rows=600)
-    assert report.label_kind == "proxy: k-means on joint, 10 clusters" and report.n_labelled == 600
+    assert report.label_kind == "proxy: k-means on y, 10 clusters" and report.n_labelled == 600
     np.save(tmp_path / "x.npy", sample.x)
     np.save(tmp_path / "y.npy", sample.y)
     with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
@@ -72,9 +72,9 @@ def test_label_free_mode_from_python_and_the_cli(conf_dir: Path, tmp_path: Path)
                 f"out_dir={tmp_path / 'out'}",
                 "figure=false",
                 "settings.n_resamples=0",
-                "settings.proxy_modality=y",
+                "settings.proxy_modality=joint",
             ],
         )
     run(cfg)
     written = json.loads((tmp_path / "out" / REPORT_FILE).read_text())
-    assert written["label_kind"] == "proxy: k-means on y, 10 clusters" and written["n_labelled"] == 1000
+    assert written["label_kind"] == "proxy: k-means on joint, 10 clusters" and written["n_labelled"] == 1000

@@ -27,7 +27,7 @@ class DiagnoseSettings:
     label_type: str = "auto"  # auto | continuous | classes
     benefit_k: tuple[int, ...] = (5, 10, 20)  # representation sizes at which CA / CP are compared with one view
     probe_rows: int = 0  # labelled rows the downstream probe will have (0: every paired row)
-    proxy_modality: str = "joint"  # labels=None: k-means proxy labels on x, y or joint (both views side by side)
+    proxy_modality: str = "y"  # labels=None: k-means proxy labels on x, y or joint (both views side by side)
     proxy_clusters: int = 10  # k-means clusters of the proxy labels
     proxy_rows: int = 1000  # rows given a proxy label (the rest stay unlabelled)
     seed: int = 0
