@@ -103,3 +103,20 @@ def test_scores_are_extrapolated_along_a_one_over_m_learning_curve() -> None:
     assert summary.scores["raw_x"] == pytest.approx(0.88) and summary.scores["raw_y"] == pytest.approx(0.608)
     np.testing.assert_allclose(summary.replicates["raw_x"], [0.88, 0.90, 0.86])
     assert summary.measured == full
+
+
+def test_a_cross_modal_option_needs_confident_evidence() -> None:
+    from alignpredict.diagnose.benefit import summarise_benefit
+    from alignpredict.diagnose.recommend import practical_advice
+
+    names = ("ca_x", "ca_y", "cp_xy", "cp_yx", "pca_x", "pca_y")
+    full = {"raw_x": 0.70, "raw_y": 0.60, **{f"{n}@5": 0.5 for n in names}, "ca_x@5": 0.72}
+    # CA beats x alone in the full sample, but only in 3 of 5 resamples: x alone is recommended
+    noise = np.array([0.03, 0.02, 0.01, -0.03, -0.04])
+    samples = [{k: v + (noise[i] if k == "ca_x@5" else 0.0) for k, v in full.items()} for i in range(5)]
+    summary = summarise_benefit(full, samples, (5,), "classes")
+    assert summary.best_option() == "CA" and summary.cross_modal_share() == pytest.approx(0.6)
+    assert summary.chosen_option() == "x alone" and summary.chosen_confidence() == pytest.approx(0.4)
+    assert practical_advice(summary) == f"{SINGLE_MODALITY} x (all its features)"
+    confident = summarise_benefit(full, [dict(full) for _ in range(5)], (5,), "classes")
+    assert confident.chosen_option() == "CA" and practical_advice(confident) == "CA"

@@ -28,6 +28,7 @@ REPRESENTATIONS: dict[str, str] = {  # name -> the view its encoder reads
 RAW = ("raw_x", "raw_y")
 CROSS_MODAL: dict[str, tuple[str, ...]] = {"CA": ("ca_x", "ca_y"), "CP (x -> y)": ("cp_xy",), "CP (y -> x)": ("cp_yx",)}
 SINGLE: dict[str, tuple[str, ...]] = {"x alone": ("pca_x", "raw_x"), "y alone": ("pca_y", "raw_y")}
+CROSS_MODAL_EVIDENCE = 0.8  # share of replicates a cross-modal option must win in to be recommended
 PROBE_RIDGE = 1e-3  # relative to the mean eigenvalue of the standardised features' covariance
 
 
@@ -151,17 +152,48 @@ class BenefitSummary:
         options = self.options()
         return max(options, key=lambda name: options[name])
 
+    def _replicate_options(self) -> list[dict[str, float]]:
+        count = len(next(iter(self.replicates.values()))) if self.replicates else 0
+        return [
+            option_scores({key: values[index] for key, values in self.replicates.items()}, self.ks)
+            for index in range(count)
+        ]
+
     def best_confidence(self) -> float | None:
         """Share of replicates in which the same option is best."""
         if not self.replicates:
             return None
-        count = len(next(iter(self.replicates.values())))
         best = self.best_option()
-        hits = 0
-        for index in range(count):
-            options = option_scores({key: values[index] for key, values in self.replicates.items()}, self.ks)
-            hits += max(options, key=lambda name: options[name]) == best
-        return hits / count
+        return float(np.mean([max(opts, key=opts.get) == best for opts in self._replicate_options()]))
+
+    def cross_modal_share(self) -> float | None:
+        """Share of replicates in which the best cross-modal option beats both modalities alone."""
+        if not self.replicates:
+            return None
+        return float(
+            np.mean([max(o[n] for n in CROSS_MODAL) > max(o[n] for n in SINGLE) for o in self._replicate_options()])
+        )
+
+    def chosen_option(self) -> str:
+        """The recommendation: the best option, except that a cross-modal objective is recommended only when
+        at least CROSS_MODAL_EVIDENCE of the replicates have it beat both modalities alone (training one is
+        the costlier choice, so the burden of proof is on it); otherwise the better modality alone."""
+        best = self.best_option()
+        share = self.cross_modal_share()
+        if best in SINGLE or share is None or share >= CROSS_MODAL_EVIDENCE:
+            return best
+        options = self.options()
+        return max(SINGLE, key=lambda name: options[name])
+
+    def chosen_confidence(self) -> float | None:
+        """Share of replicates that agree with the recommendation: the same cross-modal option best, or (for a
+        single modality) no cross-modal option beating both modalities alone."""
+        if not self.replicates:
+            return None
+        chosen = self.chosen_option()
+        if chosen in SINGLE:
+            return 1.0 - float(self.cross_modal_share())
+        return self.best_confidence()
 
     def to_dict(self) -> dict:
         return {
@@ -174,6 +206,9 @@ class BenefitSummary:
             "options": self.options(),
             "best_option": self.best_option(),
             "best_confidence": self.best_confidence(),
+            "cross_modal_share": self.cross_modal_share(),
+            "chosen_option": self.chosen_option(),
+            "chosen_confidence": self.chosen_confidence(),
             "gains_over_pca": {
                 f"{name}@{k}": {"gain": self.gain(name, k), "confidence": self.gain_confidence(name, k)}
                 for name in ("ca_x", "ca_y", "cp_xy", "cp_yx")

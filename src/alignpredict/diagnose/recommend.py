@@ -29,9 +29,9 @@ def recommend(delta_ca: float, direction: str | None) -> str:
 
 def practical_advice(benefit: BenefitSummary) -> str:
     """What to train, from the probe scores: the best cross-modal objective (CA, or CP with its direction)
-    or, when one modality alone probes at least as well, "a single modality is enough" with that view named
-    (and whether its top-k principal components or all its features did best)."""
-    best = benefit.best_option()
+    when the resamples are confident it beats both modalities alone, else "a single modality is enough"
+    with the better view named (and whether its top-k principal components or all its features did best)."""
+    best = benefit.chosen_option()
     if best in ("x alone", "y alone"):
         view = best[0]
         raw, pca = benefit.scores[f"raw_{view}"], max(benefit.scores[f"pca_{view}@{k}"] for k in benefit.ks)

@@ -55,8 +55,8 @@ class DiagnosticReport:
 
     @property
     def recommendation_confidence(self) -> float | None:
-        """Share of resamples naming the same best option (None without resampling)."""
-        return None if self.benefit is None else self.benefit.best_confidence()
+        """Share of resamples agreeing with the recommendation (None without resampling)."""
+        return None if self.benefit is None else self.benefit.chosen_confidence()
 
     def to_dict(self) -> dict[str, Any]:
         return {
