@@ -22,6 +22,7 @@ from alignpredict.verify.agreement import (
 )
 from alignpredict.verify.core import VerifyResult
 
+VIEW_OF = {"ca_x": "x", "ca_y": "y", "cp_xy": "x", "cp_yx": "y", "pca_x": "x", "pca_y": "y", "ae_x": "x", "ae_y": "y"}
 LABELS = {
     "ca_x": "CA (x encoder)",
     "ca_y": "CA (y encoder)",
@@ -135,7 +136,7 @@ def dataset_figure(result: VerifyResult) -> Figure:
         part = summary[summary["representation"] == name]
         if part.empty:
             continue
-        colour = "tab:blue" if name.endswith("x") or name == "cp_xy" else "tab:orange"
+        colour = "tab:blue" if VIEW_OF[name] == "x" else "tab:orange"  # the view the representation reads
         axis.errorbar(
             part["k"],
             part["mean"],
