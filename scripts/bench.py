@@ -1,6 +1,6 @@
 """Named benchmarks; results are merged into docs/benchmarks.json and rendered as docs/benchmarks.md.
 
-    python scripts/bench.py theory          # run one (or several) named benchmarks (theory, diagnose, train, captions)
+    python scripts/bench.py theory    # one or several named benchmarks (theory, diagnose, verify, train, captions)
     python scripts/bench.py --list
 
 Add a benchmark by writing a function that returns a list of records and decorating it with
@@ -145,6 +145,33 @@ def diagnose_full_report() -> list[Record]:
             "unit": "s",
             "target": "< 60 on 2 cores",
             "notes": notes,
+        }
+    ]
+
+
+@benchmark("verify")
+def verify_linear() -> list[Record]:
+    """verify.py's speed target: n = 2000 pairs, d_x = d_y = 100, 5 splits, k in {5, 10, 20}, linear mode
+    (diagnostic with default settings on 300 labelled training rows, CA / CP / PCA / autoencoder / raw probes)."""
+    from alignpredict.verify.core import VerifySettings, verify
+
+    rng = np.random.default_rng(0)
+    n, d = 2000, 100
+    latent = rng.standard_normal((n, 3))
+    x = latent @ rng.standard_normal((3, d)) + 2.0 * rng.standard_normal((n, d))
+    y = latent @ rng.standard_normal((3, d)) + 2.0 * rng.standard_normal((n, d))
+    labels = np.argmax(latent @ rng.standard_normal((3, 4)), axis=1)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = verify(x, y, labels, name="bench", settings=VerifySettings(n_jobs=2))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return [
+        {
+            "metric": "verify: n 2000, d 100 + 100, 5 splits, k 5/10/20, linear mode",
+            "value": round(wall, 1),
+            "unit": "s",
+            "target": "< 60 on 2 cores",
+            "notes": f"{len(result.splits)} splits on 2 processes, ks {list(result.ks)}; "
+            f"CPU {result.cpu_seconds:.1f} s over all processes",
         }
     ]
 

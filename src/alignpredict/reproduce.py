@@ -41,6 +41,7 @@ def diagnose_commands(python: str, out: Path, args: list[str]) -> list[Command]:
             f"x={data / 'x.npy'}",
             f"y={data / 'y.npy'}",
             f"labels={data / 'labels.npy'}",
+            f"truth={data / 'truth.json'}",
             f"hydra.run.dir={out}",
             *args,
         ]

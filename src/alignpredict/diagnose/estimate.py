@@ -7,9 +7,11 @@ import numpy as np
 
 from alignpredict.diagnose.label_r2 import crossval_r2, fold_assignment, permutation_max_r2
 from alignpredict.diagnose.settings import DiagnoseSettings
+from alignpredict.diagnose.sparse import sparse_column_mask
 from alignpredict.diagnose.spectra import (
     SPECTRA,
     Directions,
+    Moments,
     fit_directions,
     fold_sums,
     heldout_statistics,
@@ -56,6 +58,8 @@ def estimate_spectra(
     targets: np.ndarray,
     settings: DiagnoseSettings,
     rng: np.random.Generator,
+    column_log: list[tuple[int, int]] | None = None,
+    moments_out: list[Moments] | None = None,
 ) -> dict[str, ComponentSplit]:
     """Signal/nuisance split of the CCA spectrum and of both A-spectra.
 
@@ -67,11 +71,29 @@ def estimate_spectra(
     (_nuisance_floor), without the upward bias of the largest noisy value. Labels only decide which components
     are signal, through one family-wise permutation gate over all three spectra (so labels unrelated to the
     features give no signal anywhere, at level alpha); its null uses the first fold's scores, which is
-    conservative for fold-averaged R^2 (an average of K correlated R^2 spreads less under the null than one)."""
+    conservative for fold-averaged R^2 (an average of K correlated R^2 spreads less under the null than one).
+    Columns that are (nearly) constant on some fold's rows are left out of this sample (sparse_column_mask);
+    their counts are appended to `column_log` when given, and the sample's moments to `moments_out` when
+    no column was left out (the practical comparison reuses them)."""
     n_folds = settings.cross_fit_folds
-    sums = fold_sums(x, y, fold_assignment(x.shape[0], n_folds, rng), n_folds)
+    folds = fold_assignment(x.shape[0], n_folds, rng)
+    sums = fold_sums(x, y, folds, n_folds)
+    keep_x, keep_y = sparse_column_mask(sums, x.shape[1])
+    if not (keep_x.any() and keep_y.any()):
+        side = "x" if not keep_x.any() else "y"
+        raise ValueError(
+            f"every column of {side} is (nearly) constant on some cross-fitting fold's rows: the features are "
+            "too sparse for this many rows; give more rows or denser features"
+        )
+    if column_log is not None:
+        column_log.append((int((~keep_x).sum()), int((~keep_y).sum())))
+    if not (keep_x.all() and keep_y.all()):
+        x, y = x[:, keep_x], y[:, keep_y]
+        sums = fold_sums(x, y, folds, n_folds)
     everything = sum(sums[1:], sums[0])
     moments_all = everything.moments()
+    if moments_out is not None and keep_x.all() and keep_y.all():  # the sample's moments, for reuse
+        moments_out.append(moments_all)
     fits = [fit_directions((everything - held_out).moments(), settings.ridge) for held_out in sums]
     label_folds = fold_assignment(len(label_rows), settings.cv_folds, rng)
     x_labelled, y_labelled = x[label_rows], y[label_rows]

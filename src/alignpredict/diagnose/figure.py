@@ -16,13 +16,19 @@ NUISANCE_COLOUR = "#c0504d"
 R2_COLOUR = "#1f6f8b"
 
 
-def _delta_text(delta: float, interval: tuple[float, float] | None) -> str:
-    text = f"Delta-hat = {delta:.3g}"
-    return text if interval is None else f"{text} [{interval[0]:.3g}, {interval[1]:.3g}]"
+def _delta_text(delta: float, interval: tuple[float, float] | None, truth: float | None = None) -> str:
+    """Delta-hat, its interval and, where known, the true Delta; a truth outside the interval is flagged."""
+    text = rf"$\hat\Delta$ = {delta:.3g}"
+    if interval is not None:
+        text += f" [{interval[0]:.3g}, {interval[1]:.3g}]"
+    if truth is not None:
+        inside = interval is None or interval[0] <= truth <= interval[1]
+        text += rf", true $\Delta$ = {truth:.3g}" + ("" if inside else " (outside)")
+    return text
 
 
 def draw_spectrum(
-    axis, split, title: str, max_components: int = 50, r2_label: str = "cross-validated label R^2"
+    axis, split, title: str, max_components: int = 50, r2_label: str = r"cross-validated label $R^2$"
 ) -> None:
     """One spectrum on `axis`: signal/nuisance bars and shading, nuisance floor, label R^2 on a twin axis."""
     shown = min(max_components, split.values.size)
@@ -56,17 +62,23 @@ def draw_spectrum(
     )
 
 
-def diagnostics_figure(report: DiagnosticReport, max_components: int = 50) -> Figure:
-    """One panel per spectrum (CCA, A x->y, A y->x), first `max_components` components shown."""
+def diagnostics_figure(
+    report: DiagnosticReport, max_components: int = 50, truth: dict[str, float] | None = None
+) -> Figure:
+    """One panel per spectrum (CCA, A x->y, A y->x), first `max_components` components shown; `truth`
+    (delta_ca, delta_cp, delta_cp_reverse), when known, is printed beside each interval."""
     figure = Figure(figsize=(5.2 * len(SPECTRA), 4.2), layout="constrained")
     axes = figure.subplots(1, len(SPECTRA))
     interval_names = {"ca": "delta_ca", "cp_xy": "delta_cp", "cp_yx": "delta_cp_reverse"}
     for axis, name in zip(axes, SPECTRA):
         split = report.spectra[name]
-        title = (
-            f"{SPECTRUM_TITLES[name]}: #signal {split.n_signal}\n"
-            f"{_delta_text(split.delta, report.intervals.get(interval_names[name]))}"
-        )
+        known = (truth or {}).get(interval_names[name])
+        interval = report.intervals.get(interval_names[name])
+        title = f"{SPECTRUM_TITLES[name]}: #signal {split.n_signal}\n{_delta_text(split.delta, interval, known)}"
         draw_spectrum(axis, split, title, max_components)
-    figure.suptitle(f"Regime: {report.regime}  |  recommendation: {report.recommendation}", fontsize=11)
+    figure.suptitle(
+        f"Regime: {report.regime} (signal recovery: {report.recovery_advice})  |  recommendation: "
+        f"{report.recommendation}",
+        fontsize=10,
+    )
     return figure

@@ -31,16 +31,40 @@ def _is_number(text: object) -> bool:
     return True
 
 
+def _is_bare_integer(text: str) -> bool:
+    return text.strip().lstrip("+-").isdigit()
+
+
+def _is_float_formatted(text: str) -> bool:
+    """A cell written as a float ("3.0", "1e-3", "nan") or left empty: never how a column *name* is written."""
+    return text == "" or (_is_number(text) and not _is_bare_integer(text))
+
+
 def _csv_has_header(path: Path) -> bool:
-    """A first line is a header when one of its cells is text while the rest of that column is numeric."""
+    """Whether line 1 is a header. Text cells: a cell that is not a number above a numeric column. Numeric
+    names (pandas writes its default column names 0, 1, 2, ...): a first line of bare integers above a column
+    whose other cells are all written as floats, or exactly 0, 1, ..., d - 1 for d >= 3 columns. A single
+    integer column under a bare-integer name cannot be told apart from data: force it with csv_header."""
     raw = pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
     if len(raw) < 2:
         return False
-    for column in raw.columns:
-        body = raw[column].iloc[1:]
-        if not _is_number(raw[column].iloc[0]) and all(_is_number(v) or v == "" for v in body):
+    first = [str(v).strip() for v in raw.iloc[0]]
+    bodies = [[str(v).strip() for v in raw[column].iloc[1:]] for column in raw.columns]
+    for cell, body in zip(first, bodies):
+        if not _is_number(cell) and all(_is_number(v) or v == "" for v in body):
             return True
-    return False
+    if not all(_is_bare_integer(cell) for cell in first):
+        return False
+    if len(first) >= 3 and [int(cell) for cell in first] == list(range(len(first))):
+        return True
+    return any(all(_is_float_formatted(v) for v in body) and any(v != "" for v in body) for body in bodies)
+
+
+def csv_header_decision(path: str | Path, csv_header: bool | None) -> tuple[bool, str]:
+    """(whether line 1 of the CSV is read as a header, "detected" or "forced"), for the terminal summary."""
+    if csv_header is None:
+        return _csv_has_header(Path(path).expanduser()), "detected"
+    return bool(csv_header), "forced"
 
 
 def _table_to_array(frame: pd.DataFrame) -> np.ndarray:
@@ -62,7 +86,7 @@ def load_array(path: str | Path, key: str | None = None, csv_header: bool | None
     if suffix == ".npz":
         return _npz_array(file, key)
     if suffix == ".csv":
-        header = _csv_has_header(file) if csv_header is None else csv_header
+        header, _ = csv_header_decision(file, csv_header)
         return _table_to_array(pd.read_csv(file, header=0 if header else None))
     if suffix == ".parquet":
         return _table_to_array(pd.read_parquet(file))

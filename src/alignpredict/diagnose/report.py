@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from alignpredict.diagnose.benefit import BenefitSummary
 from alignpredict.diagnose.resample import ResampleSummary
 from alignpredict.diagnose.spectra import SPECTRA, SPECTRUM_TITLES
 from alignpredict.diagnose.split import ComponentSplit
@@ -35,6 +36,9 @@ class DiagnosticReport:
     feature_dims: tuple[int, int]
     pca_dims: tuple[int, int]
     settings: dict[str, Any] = field(default_factory=dict)
+    recovery_advice: str = ""  # the theory's answer: which objectives recover the shared signal subspace
+    benefit: BenefitSummary | None = None  # the practical answer's probe scores
+    sparse_columns: tuple[int, int] = (0, 0)  # columns left out of the full-sample estimate (x, y)
 
     @property
     def intervals(self) -> dict[str, tuple[float, float]]:
@@ -49,6 +53,11 @@ class DiagnosticReport:
         """Share of subsamples that land in the reported regime (None without resampling)."""
         return self.regime_fractions.get(self.regime) if self.resamples is not None else None
 
+    @property
+    def recommendation_confidence(self) -> float | None:
+        """Share of resamples agreeing with the recommendation (None without resampling)."""
+        return None if self.benefit is None else self.benefit.chosen_confidence()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "regime": self.regime,
@@ -57,6 +66,9 @@ class DiagnosticReport:
             "delta_cp_reverse": self.delta_cp_reverse,
             "direction": self.direction,
             "recommendation": self.recommendation,
+            "recommendation_confidence": self.recommendation_confidence,
+            "recovery_advice": self.recovery_advice,
+            "benefit": None if self.benefit is None else self.benefit.to_dict(),
             "message": self.message,
             "confidence": self.confidence,
             "intervals": {name: list(bounds) for name, bounds in self.intervals.items()},
@@ -69,12 +81,18 @@ class DiagnosticReport:
             "feature_dims": list(self.feature_dims),
             "pca_dims": list(self.pca_dims),
             "settings": self.settings,
+            "sparse_columns": list(self.sparse_columns),
         }
 
     def summary(self) -> str:
         """A few lines for the terminal."""
         names = {"ca": "delta_ca", "cp_xy": "delta_cp", "cp_yx": "delta_cp_reverse"}
-        lines = [f"Regime: {self.regime}    Recommendation: {self.recommendation}"]
+        confidence = self.recommendation_confidence
+        shown = "" if confidence is None else f" ({confidence:.0%} of resamples)"
+        lines = [
+            f"Recommendation: {self.recommendation}{shown}",
+            f"Regime: {self.regime}    Signal recovery: {self.recovery_advice}",
+        ]
         for spectrum in SPECTRA:
             split = self.spectra[spectrum]
             bounds = self.intervals.get(names[spectrum])
@@ -86,8 +104,19 @@ class DiagnosticReport:
         if self.resamples is not None:
             shares = ", ".join(f"{regime} {share:.0%}" for regime, share in self.regime_fractions.items())
             lines.append(
-                f"  Subsamples ({self.resamples.n_resamples} x {self.resamples.subsample_rows} rows): {shares}"
+                f"  Resamples ({self.resamples.n_resamples} x {self.resamples.subsample_rows} rows, "
+                f"bias-corrected to the full sample): {shares}"
             )
+        if any(self.sparse_columns) or (self.resamples is not None and self.resamples.sparse_subsamples):
+            in_subsamples = 0 if self.resamples is None else self.resamples.sparse_subsamples
+            lines.append(
+                f"  Sparse columns (nearly constant on some fold's rows) left out: x {self.sparse_columns[0]}, "
+                f"y {self.sparse_columns[1]} in the full sample; some in {in_subsamples} resamples"
+            )
+        if self.benefit is not None:
+            options = ", ".join(f"{name} {score:.3g}" for name, score in self.benefit.options().items())
+            measure = "accuracy" if self.benefit.kind == "classes" else "R^2"
+            lines.append(f"  Probe {measure} on the labelled rows (best over k = {list(self.benefit.ks)}): {options}")
         lines.append(
             f"  {self.n_rows} paired rows, {self.n_labelled} labelled ({self.label_kind}), "
             f"PCA dims x {self.pca_dims[0]}, y {self.pca_dims[1]}"

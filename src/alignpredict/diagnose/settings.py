@@ -25,6 +25,11 @@ class DiagnoseSettings:
     interval_level: float = 0.95  # central percentile interval of each Delta-hat over the subsamples
     min_labelled: int = 50  # fewer labelled rows than this is an error
     label_type: str = "auto"  # auto | continuous | classes
+    benefit_k: tuple[int, ...] = (5, 10, 20)  # representation sizes at which CA / CP are compared with one view
+    probe_rows: int = 0  # labelled rows the downstream probe will have (0: every paired row)
+    proxy_modality: str = "y"  # labels=None: k-means proxy labels on x, y or joint (both views side by side)
+    proxy_clusters: int = 10  # k-means clusters of the proxy labels
+    proxy_rows: int = 1000  # rows given a proxy label (the rest stay unlabelled)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -42,6 +47,11 @@ class DiagnoseSettings:
             "interval_level": 0 < self.interval_level < 1,
             "min_labelled": self.min_labelled >= 2 * self.cv_folds,
             "label_type": self.label_type in ("auto", "continuous", "classes"),
+            "probe_rows": self.probe_rows >= 0,
+            "proxy_modality": self.proxy_modality in ("x", "y", "joint"),
+            "proxy_clusters": self.proxy_clusters >= 2,
+            "proxy_rows": self.proxy_rows >= self.min_labelled,
+            "benefit_k": len(self.benefit_k) >= 1 and all(int(k) == k and k >= 1 for k in self.benefit_k),
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
@@ -54,7 +64,9 @@ class DiagnoseSettings:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown diagnostic setting(s) {unknown}; known: {sorted(known)}")
+        if "benefit_k" in values:
+            values = {**values, "benefit_k": tuple(int(k) for k in values["benefit_k"])}
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}

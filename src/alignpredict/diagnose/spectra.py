@@ -95,8 +95,10 @@ def fit_directions(fit: Moments, ridge: float) -> Directions:
 
 
 def _quadratic(weights: np.ndarray, covariance: np.ndarray) -> np.ndarray:
-    """w_j^T S w_j for every column j."""
-    return np.einsum("ij,ij->j", weights, covariance @ weights)
+    """w_j^T S w_j for every column j, floored just above 0: moments from accumulated sums can be slightly
+    indefinite, and a direction with no variance on these rows must give a zero statistic, not NaN."""
+    values = np.einsum("ij,ij->j", weights, covariance @ weights)
+    return np.maximum(values, 1e-300)
 
 
 def _one_sided_squares(
@@ -114,7 +116,7 @@ def heldout_statistics(directions: Directions, held_out: Moments) -> dict[str, n
     folds, then convert with singular_value: square roots and clipping are not linear."""
     m = held_out
     cross = np.einsum("ij,ij->j", directions.ca_x, m.sxy @ directions.ca_y)
-    scale = np.sqrt(_quadratic(directions.ca_x, m.sxx) * _quadratic(directions.ca_y, m.syy))
+    scale = np.sqrt(_quadratic(directions.ca_x, m.sxx)) * np.sqrt(_quadratic(directions.ca_y, m.syy))
     return {
         "ca": cross / scale,
         "cp_xy": _one_sided_squares(directions.cp_xy, m.sxx, m.syy, m.sxy.T, m.n_rows),
@@ -159,6 +161,6 @@ def match_components(reference: Directions, other: Directions, moments_all: Mome
         a, b = getattr(reference, weights_name), getattr(other, weights_name)
         covariance = getattr(moments_all, covariance_name)
         cross = a.T @ covariance @ b
-        scale = np.sqrt(np.outer(_quadratic(a, covariance), _quadratic(b, covariance)))
-        orders[name] = linear_sum_assignment(-np.abs(cross / scale))[1]
+        scale = np.outer(np.sqrt(_quadratic(a, covariance)), np.sqrt(_quadratic(b, covariance)))
+        orders[name] = linear_sum_assignment(-np.nan_to_num(np.abs(cross / scale)))[1]
     return orders

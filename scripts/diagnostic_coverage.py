@@ -1,0 +1,17 @@
+"""Coverage of the diagnostic's intervals on spiked cases: python scripts/diagnostic_coverage.py [out_dir=docs]"""
+
+from __future__ import annotations
+
+import hydra
+from omegaconf import DictConfig
+
+from alignpredict.diagnose.coverage import run
+
+
+@hydra.main(version_base="1.3", config_path="../conf", config_name="diagnostic_coverage")
+def main(cfg: DictConfig) -> None:
+    run(cfg)
+
+
+if __name__ == "__main__":
+    main()
