@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import hydra
 from omegaconf import DictConfig
 
-from alignpredict.diagnose.cli import run
+from alignpredict.app_checks import check_diagnose
+from alignpredict.cli import run_app
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="diagnose")
 def main(cfg: DictConfig) -> None:
-    try:
-        run(cfg)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_app(cfg, check_diagnose, "alignpredict.diagnose.cli:run")
 
 
 if __name__ == "__main__":

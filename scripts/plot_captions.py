@@ -5,13 +5,13 @@ from __future__ import annotations
 import hydra
 from omegaconf import DictConfig
 
-from alignpredict.plots.captions import make_caption_figures
+from alignpredict.app_checks import check_sweep_reader
+from alignpredict.cli import run_app
 
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="plot_captions")
 def main(cfg: DictConfig) -> None:
-    for name, path in make_caption_figures(cfg.sweep_dir, cfg.out_dir, cfg.sweep_id).items():
-        print(f"{name}: {path}")
+    run_app(cfg, check_sweep_reader, "alignpredict.plots.captions:run")
 
 
 if __name__ == "__main__":

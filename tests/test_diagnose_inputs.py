@@ -165,7 +165,7 @@ def test_cli_bad_input_exits_non_zero_with_one_line(sample, repo_root: Path, tmp
         [*base, f"x={tmp_path / 'nope.npy'}", f"y={tmp_path / 'y.npy'}"], capture_output=True, text=True, timeout=120
     )
     assert missing.returncode != 0
-    assert missing.stderr.strip().splitlines()[-1].startswith("error: file not found")
+    assert missing.stderr.strip().splitlines()[-1].startswith("error: x must be an existing file (not found)")
     assert "Traceback" not in missing.stderr
     mismatch = subprocess.run(
         [*base, f"x={tmp_path / 'x.npy'}", f"y={tmp_path / 'y.npy'}"], capture_output=True, text=True, timeout=120

@@ -28,6 +28,27 @@ NONNEGATIVE = number(0)
 BOOLEAN = choice(True, False)
 
 
+def existing_folder(value: object) -> str | None:
+    if isinstance(value, str) and Path(value).is_file():
+        return "must be an existing folder (it is a file)"
+    return None if isinstance(value, str) and Path(value).is_dir() else "must be an existing folder (not found)"
+
+
+def check_nothing(cfg: DictConfig) -> None:
+    """Apps whose settings are all checked by the code they run."""
+
+
+def check_sweep_reader(cfg: DictConfig) -> None:
+    """plot.py, plot_captions.py, astro_table.py: a sweep folder to read."""
+    check_rules(cfg, {"sweep_dir": existing_folder})
+
+
+def check_astro_ceilings(cfg: DictConfig) -> None:
+    if not cfg.feature_dir:
+        raise SettingError("feature_dir is required: python scripts/astro_ceilings.py feature_dir=<cache folder>")
+    check_rules(cfg, {"feature_dir": existing_folder, "photometry": choice("kepler", "tess"), "seed": integer(0)})
+
+
 def checkpoint(value: object) -> str | None:
     if value in (None, "last", "auto"):
         return None
@@ -106,6 +127,9 @@ THEORY_RULES = {
     "infonce.max_steps": integer(1),
     "infonce.patience_window": integer(1),
     "infonce.threads": integer(1),
+    "explorer.enabled": BOOLEAN,
+    "explorer.report": optional(existing_file),
+    "explorer.empirical_csv": optional(existing_file),
 }
 
 
@@ -119,14 +143,19 @@ def _gpu_visible() -> bool:
     return any(Path(p).exists() for p in ("/dev/nvidiactl", "/dev/nvidia0")) or shutil.which("nvidia-smi") is not None
 
 
-def _known_train_keys() -> set[str]:
-    base = OmegaConf.load(CONF_DIR / "train.yaml")
-    return {str(key) for key in base if key not in ("defaults", "hydra")} | set(TRAIN_GROUPS)
+def _app_keys(app: str) -> set[str]:
+    """The top-level settings conf/<app>.yaml defines (a `+name=...` outside them is a typo, not a setting)."""
+    base = OmegaConf.load(CONF_DIR / f"{app}.yaml")
+    return {str(key) for key in base if key not in ("defaults", "hydra")}
+
+
+def _given_keys(cfg: DictConfig) -> list[str]:
+    return [str(key) for key in cfg if key != "hydra"]
 
 
 def check_train(cfg: DictConfig) -> None:
     """scripts/train.py: names, numbers, files and devices, before torch loads."""
-    check_known([str(key) for key in cfg if key != "hydra"], _known_train_keys())
+    check_known(_given_keys(cfg), _app_keys("train") | set(TRAIN_GROUPS))
     for rule_key in ("jitter", "noise", "lr", "seed", "n_samples", "batch_size", "max_epochs"):
         if rule_key in cfg and OmegaConf.is_missing(cfg, rule_key):
             raise SettingError(f"{rule_key} has no value; set {rule_key}=...")
@@ -155,7 +184,34 @@ def check_train(cfg: DictConfig) -> None:
 
 def check_theory(cfg: DictConfig) -> None:
     """scripts/theory.py: every size, range and switch, before anything is written."""
+    check_known(_given_keys(cfg), _app_keys("theory"))
     check_rules(cfg, THEORY_RULES)
     for name, panel in cfg.phase_diagram.panels.items():
         if not isinstance(panel.get("title", ""), str):
             raise SettingError(f"phase_diagram.panels.{name}.title must be a string")
+
+
+DIAGNOSE_RULES = {
+    "csv_header": choice(None, True, False),
+    "figure": BOOLEAN,
+    "explorer": BOOLEAN,
+    "views": optional(list_of(existing_file, min_length=2)),
+    "truth": optional(existing_file),
+    "label_rows": optional(existing_file),
+    "x_key": optional(lambda value: None if isinstance(value, str) else "must be the name of an array in the .npz"),
+}
+
+
+def check_diagnose(cfg: DictConfig) -> None:
+    """scripts/diagnose.py: the input files exist and every diagnostic setting is valid, before any array loads."""
+    from alignpredict.diagnose.settings import DiagnoseSettings  # plain dataclass: no heavy import
+
+    check_known(_given_keys(cfg), _app_keys("diagnose"))
+    DiagnoseSettings.from_mapping(OmegaConf.to_container(cfg.settings, resolve=True))
+    check_rules(cfg, DIAGNOSE_RULES)
+    needed = ["labels"] + ([] if cfg.views else ["x", "y"])
+    for name in needed:
+        if cfg[name] is None:
+            raise SettingError(f"{name} is required: pass {name}=PATH on the command line")
+    files = [name for name in needed if not (name == "labels" and str(cfg.labels).lower() == "none")]
+    check_rules(cfg, {name: existing_file for name in files})

@@ -95,11 +95,9 @@ def list_of(inner: Rule, min_length: int = 1) -> Rule:
 
 
 def existing_file(value: Any) -> str | None:
-    if not isinstance(value, str) or not Path(value).is_file():
-        return "must be an existing file" + (
-            " (it is a folder)" if isinstance(value, str) and Path(value).is_dir() else ""
-        )
-    return None
+    if isinstance(value, str) and Path(value).is_dir():
+        return "must be an existing file (it is a folder)"
+    return None if isinstance(value, str) and Path(value).is_file() else "must be an existing file (not found)"
 
 
 def _values(node: Any, path: Sequence[str], prefix: str = "") -> Iterable[tuple[str, Any]]:

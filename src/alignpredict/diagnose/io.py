@@ -14,6 +14,8 @@ def _npz_array(path: Path, key: str | None) -> np.ndarray:
     """One array of an .npz; the key may be omitted only when the archive holds a single array."""
     with np.load(path, allow_pickle=False) as archive:
         keys = list(archive.keys())
+        if not keys:
+            raise ValueError(f"{path} holds no arrays; pass an .npz written by numpy.savez with at least one array")
         if key is None:
             if len(keys) != 1:
                 raise ValueError(f"{path} holds arrays {keys}; choose one with a key (e.g. x_key=<name>)")
@@ -78,9 +80,32 @@ def _table_to_array(frame: pd.DataFrame) -> np.ndarray:
 def load_array(path: str | Path, key: str | None = None, csv_header: bool | None = None) -> np.ndarray:
     """Load one array; csv_header None means "detect", True/False forces whether line 1 is a header."""
     file = Path(path).expanduser()
+    if file.is_dir():
+        raise IsADirectoryError(f"{file} is a folder, not a file: pass the array file inside it")
     if not file.is_file():
         raise FileNotFoundError(f"file not found: {file} (check the path given on the command line)")
     suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ValueError(
+            f"cannot read {file}: unsupported suffix {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        array = _read(file, suffix, key, csv_header)
+    except (ValueError, OSError, EOFError, KeyError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        if isinstance(error, ValueError) and str(file) in str(error):
+            raise  # already names the file and the fix
+        reason = " ".join(str(error).split()) or type(error).__name__
+        if "allow_pickle" in reason:
+            reason = "it holds pickled Python objects, which are never loaded; save a numeric array (numpy.save)"
+        elif suffix in (".npy", ".npz"):
+            reason = f"not a NumPy file numpy.save / numpy.savez wrote ({reason})"
+        raise ValueError(f"cannot read {file} as {suffix}: {reason}") from error
+    if np.asarray(array).size == 0:
+        raise ValueError(f"{file} holds no values (shape {np.asarray(array).shape}); pass a non-empty array")
+    return array
+
+
+def _read(file: Path, suffix: str, key: str | None, csv_header: bool | None) -> np.ndarray:
     if suffix == ".npy":
         return np.load(file, allow_pickle=False)
     if suffix == ".npz":
@@ -90,6 +115,4 @@ def load_array(path: str | Path, key: str | None = None, csv_header: bool | None
         return _table_to_array(pd.read_csv(file, header=0 if header else None))
     if suffix == ".parquet":
         return _table_to_array(pd.read_parquet(file))
-    if suffix == ".txt":
-        return np.loadtxt(file, ndmin=1)
-    raise ValueError(f"cannot read {file}: unsupported suffix {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    return np.loadtxt(file, ndmin=1)

@@ -33,6 +33,16 @@ class DiagnoseSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for field in fields(self):
+            value, default = getattr(self, field.name), field.default
+            number = isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)
+            if not (isinstance(value, type(default)) or number) or (
+                isinstance(value, bool) and not isinstance(default, bool)
+            ):
+                raise ValueError(
+                    f"diagnostic setting {field.name} must be {type(default).__name__} like its default "
+                    f"{default!r}, got {value!r}"
+                )
         checks = {
             "pca_max_dim": self.pca_max_dim >= 1,
             "rows_per_dim": self.rows_per_dim >= 1,

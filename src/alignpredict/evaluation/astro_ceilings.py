@@ -12,6 +12,7 @@ the catalogue's gyrochronology age).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from sklearn.metrics import balanced_accuracy_score, r2_score
 
 from alignpredict.data.astro.features import load_feature_split
 from alignpredict.evaluation.astro_probe import score_task
+from alignpredict.utils.io import write_csv, write_text
 
 PROBES = ("paper", "tuned", "trees")
 
@@ -84,3 +86,14 @@ def ceilings_markdown(table: pd.DataFrame) -> str:
             + " |"
         )
     return "\n".join(lines) + "\n"
+
+
+def run(cfg: Any) -> pd.DataFrame:
+    """scripts/astro_ceilings.py: the table for one cache, written as CSV and markdown and printed."""
+    table = feature_ceilings(cfg.feature_dir, cfg.photometry, tuple(cfg.tasks), int(cfg.seed))
+    out = Path(cfg.out_dir)
+    write_csv(out / "astro_ceilings.csv", table)
+    markdown = ceilings_markdown(table)
+    write_text(out / "astro_ceilings.md", markdown)
+    print(markdown)
+    return table

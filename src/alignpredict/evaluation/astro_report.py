@@ -85,3 +85,16 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         result["diagnostics"] = diagnostics(runs, cfg.diagnostic, out_dir)
         write_json(out_dir / "astro_diagnostics.json", result["diagnostics"])
     return result
+
+
+def run_and_print(cfg: DictConfig) -> dict[str, Any]:
+    """scripts/astro_table.py: run, then print each table, its claims and the diagnostics' verdicts."""
+    result = run(cfg)
+    for suffix in ("", "_tuned"):
+        if f"table{suffix}" in result:
+            print(f"probe: {'tuned' if suffix else 'paper'}")
+            print(result[f"table{suffix}"].to_string(index=False))
+            print(result[f"claims{suffix}"])
+    for instrument, facts in result.get("diagnostics", {}).items():
+        print(instrument, facts["regime"], facts["delta_ca"], facts["delta_cp"], facts["intervals"])
+    return result

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -93,6 +94,14 @@ def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[s
     axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.tight_layout()
     return fig
+
+
+def run(cfg: Any) -> dict[str, Path]:
+    """scripts/plot_captions.py: the caption figure and summary of one sweep folder, their paths printed."""
+    written = make_caption_figures(cfg.sweep_dir, cfg.out_dir, cfg.sweep_id)
+    for name, path in written.items():
+        print(f"{name}: {path}")
+    return written
 
 
 def make_caption_figures(sweep_dir: str | Path, out_dir: str | Path, sweep_id: str | None = None) -> dict[str, Path]:

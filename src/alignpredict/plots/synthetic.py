@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -119,6 +120,14 @@ def plot_umap_strip(panels: Sequence[tuple[str, Path]]) -> Figure:
             draw_embedding(ax, saved["embedding"], saved["labels"], pos_x, title=title)
     fig.tight_layout()
     return fig
+
+
+def run(cfg: Any) -> dict[str, Path]:
+    """scripts/plot.py: the figures and summary of one sweep folder, their paths printed."""
+    written = make_synthetic_figures(cfg.sweep_dir, cfg.out_dir, cfg.sweep_id, cfg.umap_noise)
+    for name, path in written.items():
+        print(f"{name}: {path}")
+    return written
 
 
 def make_synthetic_figures(
