@@ -204,5 +204,7 @@ def test_theory_script_with_a_missing_csv_stops_with_one_line_before_any_work(re
     command = [sys.executable, script, f"out_dir={tmp_path / 'out'}", f"explorer.empirical_csv={tmp_path / 'none.csv'}"]
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"error: empirical phase-diagram CSV not found: {tmp_path / 'none.csv'}"
+    assert result.stderr.strip() == (
+        f"error: explorer.empirical_csv must be an existing file (not found) (or null), got '{tmp_path / 'none.csv'}'"
+    )
     assert not (tmp_path / "out" / "phase_diagram.png").exists()  # the explorer runs first and fails fast
