@@ -59,7 +59,7 @@ def test_experiment_config_sweeps_instruments_objectives_seeds(compose_app) -> N
     }
     assert quick.hydra.sweeper.params.seed == "0,1" and quick.data.simulation.n_pairs < full.data.simulation.n_pairs
     assert (full.batch_size, full.max_epochs, full.callbacks.early_stopping.patience) == (256, 200, 30)
-    assert full.probe.method == "astro" and full.trainer.gradient_clip_val == 1.0
+    assert list(full.probe.methods) == ["astro"] and full.trainer.gradient_clip_val == 1.0
 
 
 @pytest.mark.parametrize("objective", ["ca_mean", "cp"])

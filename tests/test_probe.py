@@ -57,5 +57,10 @@ def test_bad_features_are_refused() -> None:
     single = FeatureSet(good.features, np.zeros_like(good.labels))
     with pytest.raises(ValueError, match="single class"):
         logistic_probe(single, good, good)
-    with pytest.raises(ValueError, match="exceeds probe_train"):
-        paper_probe(good, good, num_classes=3, sizes=(1000,))
+
+
+def test_paper_probe_uses_the_whole_train_split_when_no_size_fits() -> None:
+    train = gaussian_classes(50, 3.0, 0)
+    by_size = paper_probe(train, gaussian_classes(50, 3.0, 1), num_classes=3, sizes=(1000,), steps=200, lr=0.05)
+    assert list(by_size) == [len(train)]
+    assert by_size[len(train)] > 0.8  # well separated classes

@@ -72,8 +72,10 @@ def test_wandb_offline_run_is_written_and_closed(tiny_config, tmp_path: Path, mo
 
 
 def test_unknown_probe_method_is_refused(tiny_config, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown probe.method 'ridge'.*logistic, paper"):
-        run(tiny_config(tmp_path, "probe.method=ridge"))
+    with pytest.raises(ValueError, match=r"probe.methods must be a non-empty list of logistic, paper, astro"):
+        run(tiny_config(tmp_path, "probe.methods=[ridge]"))
+    with pytest.raises(ValueError, match=r"probe.methods=\[astro\] is the astro probe alone"):
+        run(tiny_config(tmp_path, "probe.methods=[logistic,astro]"))
 
 
 @pytest.mark.slow
@@ -85,11 +87,11 @@ def test_run_embeds_its_own_held_out_split(tiny_config, tmp_path: Path) -> None:
             tmp_path,
             "n_samples=600",
             "embedding.enabled=true",
-            "probe.method=paper",
+            "probe.methods=[paper]",
             "probe.paper_sizes=[20,60]",
         )
     )
-    assert {"probe_acc_n20", "probe_acc_n60"} <= set(metrics) and metrics["probe_acc"] == metrics["probe_acc_n60"]
+    assert {"paper_acc_n20", "paper_acc_n60"} <= set(metrics) and metrics["probe_acc"] == metrics["paper_acc_n60"]
     with np.load(tmp_path / "embedding.npz") as saved:
         assert saved["embedding"].shape == (metrics["n_probe_test"], 2)
         assert saved["labels"].shape == saved["pos_x"].shape == (metrics["n_probe_test"],)

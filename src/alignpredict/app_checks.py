@@ -65,8 +65,17 @@ TRAIN_RULES = {
     "jitter": NONNEGATIVE,
     "noise": number(0, 1),
     "ckpt_path": checkpoint,
-    "spread_jobs_over_gpus": BOOLEAN,
-    "probe.method": choice("logistic", "paper", "astro"),
+    "spread_jobs_over_gpus": choice("auto", True, False),
+    "probe.methods": list_of(choice("logistic", "paper", "astro")),
+    "probe.weights": choice("best", "last"),
+    "probe.curve_every": integer(0),
+    "data.resolution": choice(32, 64),
+    "cpu_fast.enabled": choice("auto", True, False),
+    "cpu_fast.precompute": BOOLEAN,
+    "cpu_fast.channels_last": BOOLEAN,
+    "cpu_fast.bf16": choice("auto", True, False),
+    "cpu_fast.threads": optional(integer(1)),
+    "tf32": BOOLEAN,
     "probe.inverse_l2_grid": list_of(POSITIVE),
     "probe.max_iter": integer(1),
     "probe.batch_size": integer(1),
@@ -174,7 +183,7 @@ def check_train(cfg: DictConfig) -> None:
             f"ckpt_path=last but {Path(str(cfg.out_dir), 'checkpoints')} holds no checkpoint to resume; resume in "
             "the run's own folder with hydra.run.dir=<that run folder> ckpt_path=last (or drop ckpt_path)"
         )
-    wants_gpu = cfg.trainer.get("accelerator") in ("gpu", "cuda") or bool(cfg.get("spread_jobs_over_gpus"))
+    wants_gpu = cfg.trainer.get("accelerator") in ("gpu", "cuda") or cfg.get("spread_jobs_over_gpus") is True
     if wants_gpu and not _gpu_visible():
         raise SettingError(
             "a GPU is asked for (trainer=gpu, accelerator=gpu or launcher=joblib's GPU spreading) but none is visible "

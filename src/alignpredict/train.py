@@ -20,19 +20,18 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from alignpredict.data.protocol import Modality, PairedDataModule, check_datamodule
-from alignpredict.data.splits import PROBE_SPLITS
+from alignpredict.devices import CpuPath, apply_cpu_path, cpu_path, trainer_precision
 from alignpredict.evaluation.aggregate import METRICS_FILE
 from alignpredict.evaluation.astro_probe import astro_probe_metrics
+from alignpredict.evaluation.class_probes import CLASS_PROBES, ProbeCurve, class_probe_metrics, probe_splits
 from alignpredict.evaluation.embedding import embed_umap
-from alignpredict.evaluation.features import FeatureSet, extract_features
-from alignpredict.evaluation.probe import logistic_probe, paper_probe
 from alignpredict.objectives.base import Objective
 from alignpredict.objectives.module import CrossModalModule
 from alignpredict.resume import CHECKPOINT_DIR, AtomicCheckpointIO, RandomStates, resume_checkpoint
 from alignpredict.sweeps import sweep_id
 from alignpredict.utils.io import remove_partial_files, write_json, write_text
 
-PROBE_METHODS = ("logistic", "paper", "astro")  # astro: multi-task regression + binarity probes
+PROBE_METHODS = (*CLASS_PROBES, "astro")  # astro: multi-task regression + binarity probes (alone)
 WANDB_LOGGER = "pytorch_lightning.loggers.WandbLogger"
 log = logging.getLogger(__name__)
 
@@ -76,14 +75,17 @@ class FitThroughput(pl.Callback):
 
 
 def job_devices(cfg: DictConfig) -> Any:
-    """With `spread_jobs_over_gpus`, job k of a sweep gets GPU k mod n; else the trainer config decides.
+    """With `spread_jobs_over_gpus` (true, or auto when GPUs are visible), job k of a sweep gets GPU k mod n;
+    else the trainer config decides.
 
     Jobs select their GPU through Trainer(devices=[k]) rather than CUDA_VISIBLE_DEVICES because joblib's
     loky workers are reused: once CUDA is initialised in a worker, a later change of the variable is ignored.
     """
-    if not cfg.spread_jobs_over_gpus:
+    if cfg.spread_jobs_over_gpus is False:
         return cfg.trainer.devices
     n_gpus = torch.cuda.device_count()
+    if n_gpus == 0 and cfg.spread_jobs_over_gpus == "auto":
+        return cfg.trainer.devices
     if n_gpus == 0:
         raise ValueError(
             "spread_jobs_over_gpus=true but no GPU is visible; use launcher=joblib on a GPU machine "
@@ -128,40 +130,6 @@ def restore_best(module: pl.LightningModule, trainer: pl.Trainer) -> None:
         module.load_state_dict(checkpoint["state_dict"])
 
 
-def probe_metrics(cfg: DictConfig, splits: dict[str, FeatureSet], num_classes: int) -> dict[str, Any]:
-    """probe_acc (top-1 on probe_test) from the configured probe, plus that probe's details."""
-    probe_cfg = cfg.probe
-    if probe_cfg.method == "logistic":
-        result = logistic_probe(
-            *(splits[name] for name in PROBE_SPLITS),
-            inverse_l2_grid=list(probe_cfg.inverse_l2_grid),
-            max_iter=probe_cfg.max_iter,
-        )
-        return {
-            "probe_acc": result.test_acc,
-            "probe_val_acc": result.val_acc,
-            "probe_inverse_l2": result.inverse_l2,
-            "probe_converged": result.converged,
-        }
-    if probe_cfg.method == "paper":
-        by_size = paper_probe(
-            splits["probe_train"],
-            splits["probe_test"],
-            num_classes,
-            sizes=list(probe_cfg.paper_sizes),
-            steps=probe_cfg.paper_steps,
-            lr=probe_cfg.paper_lr,
-            seed=int(cfg.seed),
-        )
-        largest = max(by_size)
-        return {
-            "probe_acc": by_size[largest],
-            "probe_size": largest,
-            **{f"probe_acc_n{size}": acc for size, acc in by_size.items()},
-        }
-    raise ValueError(f"unknown probe.method {probe_cfg.method!r}; choose one of {', '.join(PROBE_METHODS)}")
-
-
 def use_device_defaults(cfg: DictConfig) -> None:
     """TF32 matmuls and convolutions on GPUs that have them (`tf32`), and a word when auto falls back to the CPU."""
     if torch.cuda.is_available():
@@ -172,16 +140,29 @@ def use_device_defaults(cfg: DictConfig) -> None:
 
 
 def fit(
-    cfg: DictConfig, module: pl.LightningModule, datamodule: pl.LightningDataModule, logger: Any, resume: Path | None
+    cfg: DictConfig,
+    module: pl.LightningModule,
+    datamodule: pl.LightningDataModule,
+    logger: Any,
+    resume: Path | None,
+    path: CpuPath,
+    extra_callbacks: list[pl.Callback],
 ) -> tuple[pl.Trainer, FitThroughput]:
-    """Train (resuming from `resume` when given), then load the best-val-loss weights back into `module`."""
+    """Train (resuming from `resume` when given); with probe.weights=best, load the best-val-loss weights back."""
     throughput = FitThroughput()
-    callbacks = [instantiate(callback) for callback in cfg.callbacks.values()] + [throughput, RandomStates()]
+    configured = [instantiate(callback) for callback in cfg.callbacks.values() if callback]  # null: switched off
+    callbacks = configured + [throughput, RandomStates()]
     trainer = instantiate(
-        cfg.trainer, callbacks=callbacks, logger=logger, devices=job_devices(cfg), plugins=[AtomicCheckpointIO()]
+        cfg.trainer,
+        callbacks=callbacks + extra_callbacks,
+        logger=logger,
+        devices=job_devices(cfg),
+        plugins=[AtomicCheckpointIO()],
+        precision=trainer_precision(path, cfg.trainer.get("precision", "32-true")),
     )
     trainer.fit(module, datamodule=datamodule, ckpt_path=None if resume is None else str(resume))
-    restore_best(module, trainer)
+    if cfg.probe.weights == "best":
+        restore_best(module, trainer)
     module.to(trainer.strategy.root_device)
     return trainer, throughput
 
@@ -216,12 +197,16 @@ def run_record(
         "best_checkpoint": "" if best is None else best.best_model_path,
         **throughput.rates(),
         "device": str(trainer.strategy.root_device),
+        "probe_weights": cfg.probe.weights,
     }
 
 
-def build_module(cfg: DictConfig, modalities: Mapping[str, Modality], num_classes: int) -> CrossModalModule:
+def build_module(
+    cfg: DictConfig, modalities: Mapping[str, Modality], num_classes: int, channels_last: bool = False
+) -> CrossModalModule:
     """The objective from `model`, its nets from `nets` for these modalities, the optimizer and scheduler."""
     scheduler = cfg.get("scheduler")
+    images = all(len(modality.shape) == 3 and modality.kind == "dense" for modality in modalities.values())
     return CrossModalModule(
         objective=instantiate(cfg.model),
         nets=cfg.nets,
@@ -229,15 +214,26 @@ def build_module(cfg: DictConfig, modalities: Mapping[str, Modality], num_classe
         num_classes=num_classes,
         optimizer=instantiate(cfg.optimizer),
         scheduler=instantiate(scheduler) if scheduler else None,
+        channels_last=channels_last and images,
     )
+
+
+def check_probe_methods(methods: Any) -> list[str]:
+    """probe.methods: class probes (logistic, paper) in any order, or astro alone."""
+    methods = list(methods)
+    unknown = [method for method in methods if method not in PROBE_METHODS]
+    if not methods or unknown:
+        raise ValueError(f"probe.methods must be a non-empty list of {', '.join(PROBE_METHODS)}, got {methods}")
+    if "astro" in methods and methods != ["astro"]:
+        raise ValueError(f"probe.methods=[astro] is the astro probe alone; got {methods}")
+    return methods
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Train, restore the best checkpoint, probe, embed; write metrics.json and config.yaml; return the metrics."""
     if cfg.seed is None:
         raise ValueError("seed must be an integer (0 is fine); got null")
-    if cfg.probe.method not in PROBE_METHODS:
-        raise ValueError(f"unknown probe.method {cfg.probe.method!r}; choose one of {', '.join(PROBE_METHODS)}")
+    astro = check_probe_methods(cfg.probe.methods) == ["astro"]
     out_dir = Path(cfg.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / METRICS_FILE).unlink(missing_ok=True)  # a run that fails must not leave an older run's result
@@ -246,18 +242,26 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     resume = resume_checkpoint(cfg.ckpt_path, out_dir)
     run_sweep_id = sweep_id(cfg.sweep_id, out_dir)
     use_device_defaults(cfg)
+    path = cpu_path(cfg)
+    apply_cpu_path(path)
     resolved = OmegaConf.to_yaml(cfg, resolve=True)
     pl.seed_everything(int(cfg.seed), workers=True)
-    datamodule = instantiate(cfg.data)
+    datamodule = instantiate(cfg.data, **({"precompute": path.precompute} if "precompute" in cfg.data else {}))
     datamodule.setup("fit")  # class count and caption vocabulary are known only once the data is built
     check_datamodule(datamodule)
-    module = build_module(cfg, datamodule.modalities, datamodule.num_classes)
+    module = build_module(cfg, datamodule.modalities, datamodule.num_classes, path.channels_last)
     name = run_name(module.objective, datamodule, int(cfg.seed))
+
+    def probe(current: pl.LightningModule) -> dict[str, Any]:
+        splits = probe_splits(current, datamodule, cfg.probe.batch_size)
+        return class_probe_metrics(cfg.probe, splits, datamodule.num_classes, int(cfg.seed))
+
+    curve = [ProbeCurve(int(cfg.probe.curve_every), out_dir, probe)] if cfg.probe.curve_every and not astro else []
     try:
         logger = build_logger(cfg, out_dir, run_sweep_id, name)
-        trainer, throughput = fit(cfg, module, datamodule, logger, resume)
-        metrics = run_record(cfg, trainer, throughput, module, datamodule, run_sweep_id)
-        if cfg.probe.method == "astro":  # several regression/class targets, the paper's astro representations
+        trainer, throughput = fit(cfg, module, datamodule, logger, resume, path, curve)
+        metrics = run_record(cfg, trainer, throughput, module, datamodule, run_sweep_id) | path.describe()
+        if astro:  # several regression/class targets, the paper's astro representations
             metrics.update(
                 astro_probe_metrics(
                     module,
@@ -271,12 +275,9 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                 )
             )
         else:
-            splits = {
-                split: extract_features(module, datamodule, split, module.device, cfg.probe.batch_size)
-                for split in PROBE_SPLITS
-            }
-            metrics.update(probe_metrics(cfg, splits, datamodule.num_classes))
-        if cfg.embedding.enabled and cfg.probe.method != "astro":
+            splits = probe_splits(module, datamodule, cfg.probe.batch_size)
+            metrics.update(class_probe_metrics(cfg.probe, splits, datamodule.num_classes, int(cfg.seed)))
+        if cfg.embedding.enabled and not astro:
             embed_umap(
                 splits["probe_test"],
                 out_dir,

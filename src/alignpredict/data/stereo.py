@@ -40,6 +40,14 @@ class Templates:
     def to(self, device: torch.device | str) -> Templates:
         return Templates(self.images.to(device), self.masks.to(device), self.source)
 
+    def resized(self, side: int) -> Templates:
+        """The same templates at `side` x `side` pixels, area-averaged (a 64 -> 32 px version keeps each object's
+        mean intensity and, since positions are in image units, the same geometry)."""
+        if side == self.images.shape[-1]:
+            return self
+        shrink = lambda images: F.interpolate(images, size=(side, side), mode="area")  # noqa: E731
+        return Templates(shrink(self.images), shrink(self.masks), f"{self.source}, area-resized to {side} px")
+
     @property
     def num_classes(self) -> int:
         return int(self.images.shape[0])

@@ -3,6 +3,9 @@
 Dataloaders only carry int64 index batches; `on_after_batch_transfer` renders the whole batch on the
 device the batch landed on, so there is no per-item Python work and no CPU-to-GPU image copy. The five
 splits are disjoint, contiguous index ranges that together use exactly `n_samples` items.
+With `precompute=true` (the CPU fast path) every pair is rendered once at setup and batches are looked up:
+the values are the same, since a pair is a pure function of its index. `resolution=32` renders from
+area-downsampled templates; positions, jitter and baseline are in image units, so the geometry is unchanged.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ DEFAULT_SPLIT_FRACTIONS: dict[str, float] = {
     "probe_test": 0.05,
 }
 STAT_SAMPLES = 4096  # items used by describe() for the empirical correlation and frame statistics
+RESOLUTIONS = (32, 64)
+PRECOMPUTE_CHUNK = 1024  # pairs rendered per call while precomputing
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class StereoDataModule(PairedDataModule):
         split_fractions: Mapping[str, float] | None = None,
         template_path: str | None = None,
         num_workers: int = 0,
+        resolution: int = 64,
+        precompute: bool = False,
     ) -> None:
         super().__init__()
         if source not in SOURCES:
@@ -85,6 +92,11 @@ class StereoDataModule(PairedDataModule):
             raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
         if not (isinstance(batch_size, int) and batch_size > 0):
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if resolution not in RESOLUTIONS:
+            raise ValueError(f"resolution must be one of {', '.join(map(str, RESOLUTIONS))} pixels, got {resolution!r}")
+        self.resolution = int(resolution)
+        self.precompute = bool(precompute)
+        self._pairs: dict[str, torch.Tensor] | None = None
         self.source = source
         self.config = StereoConfig(
             jitter=float(jitter),
@@ -104,7 +116,7 @@ class StereoDataModule(PairedDataModule):
         spec = SOURCES[source]
         self.name = source
         self.num_classes = spec.num_classes
-        shape = (spec.channels, spec.image_size, spec.image_size)
+        shape = (spec.channels, self.resolution, self.resolution)
         self.modalities = {"x": Modality(shape, "dense", "left view"), "y": Modality(shape, "dense", "right view")}
         self._templates: dict[str, Templates] = {}
 
@@ -114,14 +126,21 @@ class StereoDataModule(PairedDataModule):
         if "cpu" not in self._templates:
             spec = SOURCES[self.source]
             official = self.template_path is not None
-            self._templates["cpu"] = spec.load_official(self.template_path) if official else spec.render()
+            full = spec.load_official(self.template_path) if official else spec.render()
+            self._templates["cpu"] = full.resized(self.resolution)
         if key not in self._templates:
             self._templates[key] = self._templates["cpu"].to(device)
         return self._templates[key]
 
     def setup(self, stage: str | None = None) -> None:
-        """Load or render the templates before training, so a bad template file fails before the first step."""
+        """Load or render the templates before training, so a bad template file fails before the first step;
+        with `precompute`, render every pair now."""
         self.templates("cpu")
+        if self.precompute and self._pairs is None:
+            everything = torch.arange(self.n_samples, dtype=torch.int64)
+            starts = range(0, self.n_samples, PRECOMPUTE_CHUNK)
+            chunks = [self.render(everything[start : start + PRECOMPUTE_CHUNK]) for start in starts]
+            self._pairs = {key: torch.cat([chunk[key] for chunk in chunks]) for key in chunks[0]}
 
     def split_size(self, split: str) -> int:
         return self.sizes[check_split(split)]
@@ -130,9 +149,15 @@ class StereoDataModule(PairedDataModule):
         start, stop = self.ranges[check_split(split)]
         return torch.arange(start, stop, dtype=torch.int64, device=device)
 
-    def make_batch(self, indices: torch.Tensor) -> dict[str, torch.Tensor]:
+    def render(self, indices: torch.Tensor) -> dict[str, torch.Tensor]:
         """Render the pairs for int64 `indices` on their device."""
         return make_pairs(self.templates(indices.device), self.config, indices)
+
+    def make_batch(self, indices: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The pairs for int64 `indices`: looked up when precomputed (and the indices are on the CPU), else rendered."""
+        if self._pairs is not None and indices.device.type == "cpu":
+            return {key: values[indices] for key, values in self._pairs.items()}
+        return self.render(indices)
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
         sampler = EpochShuffle(self.split_size(split), self.config.seed) if shuffle else None
@@ -188,6 +213,7 @@ class StereoDataModule(PairedDataModule):
             "baseline": self.config.baseline,
             "pos_range": self.config.pos_range,
             "data_seed": self.config.seed,
+            "resolution": self.resolution,
             **stats,
         }
         facts.update({f"n_{name}": size for name, size in self.sizes.items()})

@@ -95,7 +95,7 @@ def astro_table(runs: pd.DataFrame, tuned: bool = False) -> pd.DataFrame:
     if not rows:
         raise ValueError(
             f"no astro probe metrics (e.g. {metric_key('self', 'logg', tuned)}) in these runs; train them "
-            "with experiment=astro (probe.method=astro" + (", probe.tuned=true)" if tuned else ")")
+            "with experiment=astro (probe.methods=[astro]" + (", probe.tuned=true)" if tuned else ")")
         )
     return pd.DataFrame(rows)
 

@@ -34,6 +34,7 @@ class CrossModalModule(pl.LightningModule):
         optimizer: OptimizerFactory,
         scheduler: SchedulerFactory | None = None,
         scheduler_interval: str = "epoch",
+        channels_last: bool = False,
     ) -> None:
         super().__init__()
         if not isinstance(objective, Objective):
@@ -44,10 +45,24 @@ class CrossModalModule(pl.LightningModule):
         self.optimizer_factory = optimizer
         self.scheduler_factory = scheduler
         self.scheduler_interval = scheduler_interval
+        self.channels_last = channels_last
+        if channels_last:  # the CPU fast path: NHWC conv weights (inputs are converted per batch)
+            self.nets.to(memory_format=torch.channels_last)
+
+    def _layout(self, batch: Batch) -> Batch:
+        """Image tensors (4-d) in channels-last layout when the module uses it; everything else as it is."""
+        if not self.channels_last:
+            return batch
+        return {
+            key: value.contiguous(memory_format=torch.channels_last)
+            if isinstance(value, torch.Tensor) and value.ndim == 4
+            else value
+            for key, value in batch.items()
+        }
 
     def losses(self, batch: Batch) -> dict[str, torch.Tensor]:
         """The objective's terms for one batch; a missing or non-scalar "loss" is an error naming the objective."""
-        terms = self.objective.loss(self.nets, batch)
+        terms = self.objective.loss(self.nets, self._layout(batch))
         total = terms.get("loss") if isinstance(terms, Mapping) else None
         if not isinstance(total, torch.Tensor) or total.ndim != 0:
             raise ObjectiveError(
@@ -58,10 +73,10 @@ class CrossModalModule(pl.LightningModule):
 
     def encode_for_probe(self, batch: Batch) -> torch.Tensor:
         """The representation the probe reads (the objective's `probe_reads`)."""
-        return self.objective.representation(self.nets, batch)
+        return self.objective.representation(self.nets, self._layout(batch))
 
     def represent(self, batch: Batch, name: str) -> torch.Tensor:
-        return self.objective.represent(self.nets, batch, name)
+        return self.objective.represent(self.nets, self._layout(batch), name)
 
     def _log_terms(self, stage: str, terms: Mapping[str, torch.Tensor], batch_size: int) -> None:
         for name, value in terms.items():

@@ -1,10 +1,13 @@
 """Figures of the synthetic-vision experiments, read from a sweep's run folders (never trains).
 
-* accuracy vs nu_max: one panel per dataset, one colour per noise level, each objective in its own line
-  style and marker (CA solid, CP dashed, ...: the objective's drawing), the supervised ceiling grey
-  (averaged over noise levels), mean and 95% interval over seeds;
-* the UMAP strip: each self-supervised objective x aligned (smallest jitter) / misaligned (largest jitter);
-* summary.csv: the aggregated numbers behind the figure.
+* accuracy vs nu_max: one column per dataset and one row per probe the runs report (ours: converged
+  logistic; the authors' 50-step probe), one colour per noise level, each objective in its own line style
+  and marker (CA solid, CP dashed, ...: the objective's drawing), the supervised ceiling grey (averaged
+  over noise levels), mean and 95% interval over seeds (clipped to [0, 1]); the scale in the title;
+* the probe curve (runs with probe.curve_every): accuracy vs epoch per objective and jitter;
+* the UMAP strip: each self-supervised objective x aligned (smallest jitter) / misaligned (largest jitter),
+  with a key for colour (shape class) and shade (horizontal position);
+* summary.csv: the aggregated numbers behind the figures (one block per probe).
 """
 
 from __future__ import annotations
@@ -29,12 +32,44 @@ from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 CLASS_CMAPS = ("Blues", "Greens", "Reds", "Purples", "Oranges", "Greys")
 SUMMARY_KEYS = ("data", "objective", "nu_max", "noise")
+PROBE_LABELS = {  # metrics.json key -> how the figures name the probe
+    "logistic_acc": "ours: converged logistic probe",
+    "paper_acc": "the authors' probe (50 Adam steps, raw features)",
+}
+CURVE_FILE = "probe_curve.csv"
+
+
+def probe_columns(runs: pd.DataFrame) -> list[str]:
+    """The probe accuracies these runs report (older runs: only probe_acc)."""
+    found = [key for key in PROBE_LABELS if key in runs and runs[key].notna().any()]
+    return found or ["probe_acc"]
+
+
+def scale_text(runs: pd.DataFrame) -> str:
+    """The scale a figure shows, read from the runs: seeds, pairs, epochs, resolution, probe weights."""
+    parts = [f"{runs['seed'].nunique()} seed{'s' if runs['seed'].nunique() > 1 else ''}"]
+    if "n_samples" in runs:
+        parts.append(f"{int(runs['n_samples'].max())} pairs")
+    if "epochs_trained" in runs:
+        low, high = int(runs["epochs_trained"].min()), int(runs["epochs_trained"].max())
+        parts.append(f"{high} epochs" if low == high else f"{low}-{high} epochs")
+    if "resolution" in runs and runs["resolution"].notna().any():
+        parts.append(f"{int(runs['resolution'].max())} px")
+    if "probe_weights" in runs and runs["probe_weights"].notna().any():
+        parts.append(f"probes read the {runs['probe_weights'].iloc[0]} weights")
+    return ", ".join(parts)
 
 
 def draw_embedding(
-    ax: Axes, embedding: np.ndarray, labels: np.ndarray, pos_x: np.ndarray | None, title: str = ""
+    ax: Axes,
+    embedding: np.ndarray,
+    labels: np.ndarray,
+    pos_x: np.ndarray | None,
+    title: str = "",
+    class_names: Sequence[str] | None = None,
 ) -> None:
-    """Scatter coloured by class (one colormap each), shaded by horizontal position when known."""
+    """Scatter coloured by class (one colormap each), shaded by horizontal position when known (light = left,
+    dark = right), with a key for both."""
     if pos_x is None:
         shade = np.full(len(labels), 0.7)
     else:
@@ -43,47 +78,107 @@ def draw_embedding(
     for cls in np.unique(labels):
         mask = labels == cls
         cmap = plt.get_cmap(CLASS_CMAPS[int(cls) % len(CLASS_CMAPS)])
-        ax.scatter(embedding[mask, 0], embedding[mask, 1], c=cmap(shade[mask]), s=3, linewidths=0, label=f"class {cls}")
+        name = class_names[int(cls)] if class_names is not None and int(cls) < len(class_names) else f"class {cls}"
+        ax.scatter(embedding[mask, 0], embedding[mask, 1], c=cmap(shade[mask]), s=3, linewidths=0)
+        ax.scatter([], [], color=cmap(0.7), s=12, label=name)  # the key's swatch
+    key = "colour: shape" + ("; shade: horizontal position (light = left)" if pos_x is not None else "")
+    ax.legend(fontsize=6, loc="upper right", title=key, title_fontsize=6, frameon=True, framealpha=0.7)
     ax.set_title(title, fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
 
 
-def _band(ax: Axes, rows: pd.DataFrame, colour: str, style: str, marker: str, label: str) -> None:
-    rows = rows.sort_values("nu_max")
-    ax.plot(rows["nu_max"], rows["mean"], linestyle=style, marker=marker, color=colour, label=label, markersize=4)
-    if rows["ci_low"].notna().any():
-        ax.fill_between(rows["nu_max"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15, linewidth=0)
+def _band(
+    ax: Axes, rows: pd.DataFrame, colour: str, style: str, marker: str, label: str, along: str = "nu_max"
+) -> None:
+    rows = rows.sort_values(along)
+    x = rows[along]
+    ax.plot(x, rows["mean"], linestyle=style, marker=marker, color=colour, label=label, markersize=4)
+    if rows["ci_low"].notna().any():  # an accuracy interval never leaves [0, 1]
+        low, high = rows["ci_low"].clip(0.0, 1.0), rows["ci_high"].clip(0.0, 1.0)
+        ax.fill_between(x, low, high, color=colour, alpha=0.15, linewidth=0)
 
 
 def plot_accuracy_vs_nu(runs: pd.DataFrame) -> Figure:
-    """Probe accuracy vs nu_max per dataset: each objective per noise level, the supervised ceiling."""
+    """Probe accuracy vs nu_max per dataset (columns) and probe (rows): each objective per noise level, the
+    supervised ceiling, chance; the scale in the title."""
     datasets = sorted(runs["data"].unique())
+    probes = probe_columns(runs)
     drawings, family = objective_drawings(runs), families(runs)
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.5 * len(datasets), 3.6), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        len(probes), len(datasets), figsize=(4.5 * len(datasets), 3.4 * len(probes)), squeeze=False, sharey=True
+    )
     noises = sorted(runs["noise"].unique())
-    for ax, dataset in zip(axes[0], datasets):
-        subset = runs[runs["data"] == dataset]
-        table = summarise(subset, by=SUMMARY_KEYS)
-        for noise, colour in zip(noises, OKABE_ITO):
+    for row, probe in enumerate(probes):
+        for ax, dataset in zip(axes[row], datasets):
+            subset = runs[runs["data"] == dataset]
+            table = summarise(subset, by=SUMMARY_KEYS, metric=probe)
+            for noise, colour in zip(noises, OKABE_ITO):
+                for objective, drawing in drawings.items():
+                    rows = table[(table["objective"] == objective) & (table["noise"] == noise)]
+                    if len(rows) and family[objective] != "supervised":
+                        label = f"{drawing.label}, noise {noise:g}"
+                        _band(ax, rows, colour, drawing.linestyle, drawing.marker, label)
             for objective, drawing in drawings.items():
-                rows = table[(table["objective"] == objective) & (table["noise"] == noise)]
-                if len(rows) and family[objective] != "supervised":
-                    label = f"{drawing.label}, noise {noise:g}"
-                    _band(ax, rows, colour, drawing.linestyle, drawing.marker, label)
-        for objective, drawing in drawings.items():
-            ceiling = subset[subset["objective"] == objective]
-            if len(ceiling) and family[objective] == "supervised":
-                label = f"{drawing.label} (mean over noise)"
-                _band(ax, summarise(ceiling, by=("nu_max",)), "0.4", drawing.linestyle, drawing.marker, label)
-        if "num_classes" in subset:
-            ax.axhline(1.0 / subset["num_classes"].iloc[0], color="0.75", linewidth=0.8, label="chance")
-        ax.set_title(dataset)
-        ax.set_xlabel(r"$\nu_{max}$ (= 1 - jitter)")
-        ax.set_ylim(0.2, 1.02)
-        ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("probe top-1 (probe_test)")
-    axes[0][-1].legend(fontsize=7, loc="lower left", bbox_to_anchor=(1.02, 0.0))
+                ceiling = subset[subset["objective"] == objective]
+                if len(ceiling) and family[objective] == "supervised":
+                    label = f"{drawing.label} (mean over noise)"
+                    block = summarise(ceiling, by=("nu_max",), metric=probe)
+                    _band(ax, block, "0.4", drawing.linestyle, drawing.marker, label)
+            if "num_classes" in subset:
+                ax.axhline(1.0 / subset["num_classes"].iloc[0], color="0.75", linewidth=0.8, label="chance")
+            ax.set_title(f"{dataset}: {PROBE_LABELS.get(probe, 'probe')}", fontsize=9)
+            ax.set_xlabel(r"$\nu_{max}$ (= 1 - jitter)")
+            ax.set_ylim(0.2, 1.02)
+            ax.grid(alpha=0.3)
+        axes[row][0].set_ylabel("probe top-1 (probe_test)")
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.suptitle(f"Stereo images: mean and 95% interval over seeds ({scale_text(runs)})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def load_curves(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs' probe_curve.csv rows, each with its run's data, objective, jitter, noise and seed."""
+    frames = []
+    for _, run in runs.iterrows():
+        path = Path(run["run_dir"], CURVE_FILE)
+        if path.is_file():
+            frame = pd.read_csv(path)
+            for key in ("data", "objective", "jitter", "noise", "seed"):
+                frame[key] = run[key]
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def plot_probe_curves(runs: pd.DataFrame, curves: pd.DataFrame) -> Figure:
+    """Probe accuracy vs epoch: one column per dataset, one row per probe; colour = jitter, line = objective;
+    mean and 95% interval over seeds."""
+    datasets = sorted(curves["data"].unique())
+    probes = [probe for probe in PROBE_LABELS if probe in curves] or ["probe_acc"]
+    drawings, family = objective_drawings(runs), families(runs)
+    jitters = sorted(curves["jitter"].unique())
+    fig, axes = plt.subplots(
+        len(probes), len(datasets), figsize=(4.5 * len(datasets), 3.2 * len(probes)), squeeze=False, sharey=True
+    )
+    for row, probe in enumerate(probes):
+        for ax, dataset in zip(axes[row], datasets):
+            subset = curves[curves["data"] == dataset]
+            table = summarise(subset, by=("epoch", "objective", "jitter"), metric=probe)
+            for jitter, colour in zip(jitters, OKABE_ITO):
+                for objective, drawing in drawings.items():
+                    rows = table[(table["objective"] == objective) & (table["jitter"] == jitter)]
+                    if len(rows) and family[objective] != "supervised":
+                        label = f"{drawing.label}, jitter {jitter:g}"
+                        _band(ax, rows, colour, drawing.linestyle, "", label, along="epoch")
+            ax.set_title(f"{dataset}: {PROBE_LABELS.get(probe, 'probe')}", fontsize=9)
+            ax.set_xlabel("epochs trained")
+            ax.set_ylim(0.2, 1.02)
+            ax.grid(alpha=0.3)
+        axes[row][0].set_ylabel("probe top-1 (probe_test)")
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    seeds = curves["seed"].nunique()
+    fig.suptitle(f"Probe accuracy vs training length (mean and 95% interval over {seeds} seeds)", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -111,13 +206,15 @@ def umap_panels(runs: pd.DataFrame, noise: float) -> list[tuple[str, Path]]:
     return panels
 
 
-def plot_umap_strip(panels: Sequence[tuple[str, Path]]) -> Figure:
+def plot_umap_strip(panels: Sequence[tuple[str, Path]], scale: str = "") -> Figure:
     """One row of saved UMAP embeddings, drawn in the same style as each run's own PNG."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.6), squeeze=False)
     for ax, (title, path) in zip(axes[0], panels):
         with np.load(path) as saved:
             pos_x = saved["pos_x"] if "pos_x" in saved else None
             draw_embedding(ax, saved["embedding"], saved["labels"], pos_x, title=title)
+    if scale:
+        fig.suptitle(f"UMAP of probe_test features ({scale})", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -133,20 +230,28 @@ def run(cfg: Any) -> dict[str, Path]:
 def make_synthetic_figures(
     sweep_dir: str | Path, out_dir: str | Path, sweep_id: str | None = None, umap_noise: float = 0.5
 ) -> dict[str, Path]:
-    """Write summary.csv, accuracy_vs_nu.png (+ pdf) and, when embeddings exist, umap_strip.png; return their paths."""
+    """Write summary.csv, accuracy_vs_nu.png (+ pdf), probe_curve.png when runs probed per epoch and, when
+    embeddings exist, umap_strip.png; return their paths."""
     runs = load_runs(sweep_dir, sweep_id)
     out = Path(out_dir)
     written: dict[str, Path] = {}
-    summary = summarise(runs, by=SUMMARY_KEYS)
+    blocks = [summarise(runs, by=SUMMARY_KEYS, metric=probe) for probe in probe_columns(runs)]
+    summary = pd.concat(blocks, ignore_index=True)
     write_csv(out / "summary.csv", summary, float_format="%.6g")
     written["summary"] = out / "summary.csv"
     fig = plot_accuracy_vs_nu(runs)
     for suffix in ("png", "pdf"):
         written[f"accuracy_{suffix}"] = save_figure(fig, out / f"accuracy_vs_nu.{suffix}", dpi=150, bbox_inches="tight")
     plt.close(fig)
+    curves = load_curves(runs)
+    if not curves.empty:
+        write_csv(out / "probe_curve_summary.csv", curves, float_format="%.6g")
+        fig = plot_probe_curves(runs, curves)
+        written["probe_curve"] = save_figure(fig, out / "probe_curve.png", dpi=150, bbox_inches="tight")
+        plt.close(fig)
     panels = umap_panels(runs, umap_noise)
     if panels:
-        fig = plot_umap_strip(panels)
+        fig = plot_umap_strip(panels, scale_text(runs))
         written["umap_strip"] = save_figure(fig, out / "umap_strip.png", dpi=150, bbox_inches="tight")
         plt.close(fig)
     return written
