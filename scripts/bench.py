@@ -199,14 +199,35 @@ def accelerator() -> tuple[str, bool]:
     return f"CPU ({os.cpu_count()} cores, torch threads {torch.get_num_threads()})", False
 
 
+CPU_PATH_VARIANTS: dict[str, list[str]] = {  # name -> overrides; the first is the baseline of the ratios
+    "plain path (fp32, NCHW, pairs rendered per batch)": ["cpu_fast.enabled=false"],
+    "+ precomputed pairs": ["cpu_fast.channels_last=false", "cpu_fast.bf16=false"],
+    "+ channels_last": ["cpu_fast.precompute=false", "cpu_fast.bf16=false"],
+    "+ bf16 autocast": ["cpu_fast.precompute=false", "cpu_fast.channels_last=false"],
+    "fast path (all three; the CPU default)": [],
+}
+
+
+def interleaved_rates(variants: dict[str, list[str]], common: list[str], rounds: int) -> dict[str, list[float]]:
+    """Steady-state training pairs/s of each variant, the variants run in turn `rounds` times so that a change in
+    the machine's load hits all of them alike."""
+    rates: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, overrides in variants.items():
+            rates[name].append(train_once([*common, *overrides])["train_samples_per_second"])
+    return rates
+
+
 @benchmark("train")
 def stereo_training_throughput() -> list[Record]:
-    """Training pairs/s of CA and CP on stereo dSprites at batch 256 in steady state (pair generation and the
-    step, after warm-up, validation excluded), and the paper-scale grid's wall time projected from
-    them (3 jitter x 3 noise x 3 objectives x 3 seeds x 100k pairs x 5 epochs on one device, the supervised
-    runs counted at CP's speed)."""
+    """Stereo dSprites training pairs/s in steady state (pair generation and the step, after warm-up, validation
+    excluded). On a CPU: the plain path vs each fast-path option vs all of them, at 64 px and batch 64 (the
+    paper's nets), interleaved in one process, and the 32-px variant; on a GPU: CA and CP at batch 256 and the
+    paper-scale grid's projected wall time."""
     device, gpu = accelerator()
-    n_samples, epochs = (100_000, 2) if gpu else (4000, 2)
+    if not gpu:
+        return cpu_path_records(device)
+    n_samples, epochs = 100_000, 2
     records, speed, share = [], {}, 0.0
     for objective in ("ca", "cp"):
         metrics = train_once(
@@ -245,35 +266,61 @@ def stereo_training_throughput() -> list[Record]:
     return records
 
 
-@benchmark("captions")
-def caption_training_throughput() -> list[Record]:
-    """Issue 5's speed figure: images/s of the image-caption training step (CA and CP I->T, 64 px scenes,
-    ResNet-18, batch 256), in steady state (after warm-up, validation excluded)."""
-    device, gpu = accelerator()
-    n_samples = 20_000 if gpu else 1000
+def cpu_path_records(device: str) -> list[Record]:
+    """The CPU fast path's speedups as ratios of medians measured in one run (CA and CP, 64 px, batch 64)."""
     records = []
     for objective in ("ca", "cp"):
-        metrics = train_once(
-            [
-                "data=captions",
-                "nets=captions",
-                f"model={objective}",
-                "batch_size=256",
-                f"n_samples={n_samples}",
-                "max_epochs=1",
-                "probe.inverse_l2_grid=[1.0]",
-            ]
-        )
-        records.append(
-            {
-                "metric": f"captions {objective.upper()} training throughput (64 px, ResNet-18, batch 256)",
-                "value": round(metrics["train_samples_per_second"], 1),
-                "unit": "images/s",
-                "target": "-",
-                "notes": f"{device}; {metrics['n_ssl_train']} SSL images x 1 epoch in {metrics['fit_seconds']:.1f} s",
-            }
-        )
+        common = [
+            "data=dsprites",
+            "trainer=cpu",
+            f"model={objective}",
+            "batch_size=64",
+            "n_samples=2000",
+            "max_epochs=1",
+            "probe.methods=[paper]",
+            "probe.paper_sizes=[100]",
+        ]
+        variants = {**CPU_PATH_VARIANTS, "fast path at 32 px (data.resolution=32)": ["data.resolution=32"]}
+        rates = {name: float(np.median(values)) for name, values in interleaved_rates(variants, common, 3).items()}
+        baseline = next(iter(rates.values()))
+        for name, rate in rates.items():
+            records.append(
+                {
+                    "metric": f"stereo dSprites {objective.upper()} training, {name}",
+                    "value": round(rate / baseline, 2),
+                    "unit": "x plain",
+                    "target": ">= 1.8 (fast path, 64 px)" if name.startswith("fast path (all") else "-",
+                    "notes": f"{device}; median of 3 interleaved runs, {rate:.0f} pairs/s (plain: {baseline:.0f})",
+                }
+            )
     return records
+
+
+@benchmark("captions")
+def caption_training_throughput() -> list[Record]:
+    """Images/s of the image-caption CA training step in steady state: ResNet-18 at 64 px (the paper's nets) vs
+    the CPU nets (nets=captions_small at 32 px, the coco_style_cpu experiment), interleaved in one run."""
+    device, _ = accelerator()
+    common = ["data=captions", "model=ca", "batch_size=64", "n_samples=1000", "max_epochs=1", "probe.methods=[paper]"]
+    variants = {
+        "ResNet-18, 64 px scenes (nets=captions)": ["nets=captions", "cpu_fast.enabled=false"],
+        "small conv encoder, 32 px scenes (nets=captions_small, CPU path)": [
+            "nets=captions_small",
+            "data.image_size=32",
+        ],
+    }
+    rates = {name: float(np.median(values)) for name, values in interleaved_rates(variants, common, 2).items()}
+    baseline = next(iter(rates.values()))
+    return [
+        {
+            "metric": f"captions CA training, {name}",
+            "value": round(rate, 1),
+            "unit": "images/s",
+            "target": ">= 50x ResNet-18's rate" if "small" in name else "-",
+            "notes": f"{device}; median of 2 interleaved runs; {rate / baseline:.1f}x ResNet-18 at 64 px",
+        }
+        for name, rate in rates.items()
+    ]
 
 
 def machine() -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 METRICS_FILE = "metrics.json"
+CURVE_FILE = "probe_curve.csv"  # a run's probes every probe.curve_every epochs
 
 
 def load_runs(sweep_dir: str | Path, sweep_id: str | None = None) -> pd.DataFrame:

@@ -17,12 +17,12 @@ import pytorch_lightning as pl
 from omegaconf import DictConfig
 
 from alignpredict.data.splits import PROBE_SPLITS
+from alignpredict.evaluation.aggregate import CURVE_FILE
 from alignpredict.evaluation.features import FeatureSet, extract_features
 from alignpredict.evaluation.probe import logistic_probe, paper_probe
 from alignpredict.utils.io import write_csv
 
 CLASS_PROBES = ("logistic", "paper")
-CURVE_FILE = "probe_curve.csv"
 
 
 def class_probe_metrics(

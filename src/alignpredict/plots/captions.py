@@ -1,8 +1,9 @@
 """The image-caption figure (docs/captions.md), read from a coco_style sweep's run folders (never trains).
 
-* top-1 vs image style strength, one line per objective (mean and std over seeds), with the paper's
-  COCO numbers as dotted reference lines in the same colours and the majority-class baseline in grey;
-* summary.csv: mean, std, n seeds and 95% interval per (data, objective, style strength), next to
+* top-1 vs image style strength, one row per probe the runs report (ours, the authors'), one line per
+  objective (mean and std over seeds), with the paper's COCO numbers as dotted reference lines in the same
+  colours and the majority-class baseline in grey; the scale in the title;
+* summary.csv: mean, std, n seeds and 95% interval per (probe, data, objective, style strength), next to
   the paper's number for that cell.
 """
 
@@ -21,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
 from alignpredict.objectives.base import Drawing  # noqa: E402
 from alignpredict.plots.objectives import objective_drawings  # noqa: E402
+from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns, scale_text  # noqa: E402
 from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 # The paper's COCO top-1 (%) by image style strength s (0 / 1 / 3 style groups), per objective name.
@@ -33,9 +35,12 @@ SUMMARY_KEYS = ("data", "objective", "style_strength")
 
 
 def summarise_style_sweep(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per (data, objective, style strength): probe top-1 in % over seeds, plus the paper's COCO number."""
-    runs = runs.assign(top1=100.0 * runs["probe_acc"])
-    summary = summarise(runs, SUMMARY_KEYS, metric="top1")
+    """Per (probe, data, objective, style strength): probe top-1 in % over seeds, plus the paper's COCO number."""
+    blocks = []
+    for probe in probe_columns(runs):
+        block = summarise(runs.assign(top1=100.0 * runs[probe]), SUMMARY_KEYS, metric="top1")
+        blocks.append(block.assign(probe=probe))
+    summary = pd.concat(blocks, ignore_index=True)
     summary["paper_top1"] = [
         PAPER_TOP1.get(obj, {}).get(float(s)) for obj, s in zip(summary["objective"], summary["style_strength"])
     ]
@@ -52,13 +57,17 @@ def legend_label(drawing: Drawing, row: pd.Series) -> str:
 
 
 def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[str, float]) -> Figure:
-    """Top-1 vs style strength, one panel per dataset; ours solid with std bars, the paper's dotted."""
+    """Top-1 vs style strength, one panel per dataset and probe; ours solid with std bars, the paper's dotted."""
     datasets = sorted(summary["data"].unique())
+    probes = list(dict.fromkeys(summary["probe"]))
     drawings = objective_drawings(runs)
     first_run = runs.drop_duplicates("objective").set_index("objective")
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.8 * len(datasets), 3.8), squeeze=False)
-    for ax, dataset in zip(axes[0], datasets):
-        rows = summary[summary["data"] == dataset]
+    fig, axes = plt.subplots(
+        len(probes), len(datasets), figsize=(4.8 * len(datasets), 3.6 * len(probes)), squeeze=False, sharey=True
+    )
+    panels = [(ax, dataset, probe) for row, probe in enumerate(probes) for ax, dataset in zip(axes[row], datasets)]
+    for ax, dataset, probe in panels:
+        rows = summary[(summary["data"] == dataset) & (summary["probe"] == probe)]
         for objective, drawing in drawings.items():
             label = legend_label(drawing, first_run.loc[objective])
             ours = rows[rows["objective"] == objective].sort_values("style_strength")
@@ -89,9 +98,10 @@ def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[s
         ax.set_xticks(sorted(set(summary["style_strength"]) | {0.0, 0.2, 0.5}))
         ax.set_xlabel("image style strength s (0 / 1 / 3 style groups)")
         ax.set_ylabel("linear-probe top-1 (%)")
-        ax.set_title(f"image-caption pairs: {dataset}", fontsize=10)
+        ax.set_title(f"{dataset}: {PROBE_LABELS.get(probe, 'probe')}", fontsize=9)
         ax.grid(alpha=0.3)
-    axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.suptitle(f"Image-caption pairs: mean and std over seeds ({scale_text(runs, 'scenes')})", fontsize=10)
     fig.tight_layout()
     return fig
 

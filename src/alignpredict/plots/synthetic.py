@@ -25,39 +25,14 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
+from alignpredict.evaluation.aggregate import CURVE_FILE, load_runs, summarise  # noqa: E402
 from alignpredict.plots.objectives import families, objective_drawings  # noqa: E402
+from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns, scale_text  # noqa: E402
 from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 CLASS_CMAPS = ("Blues", "Greens", "Reds", "Purples", "Oranges", "Greys")
 SUMMARY_KEYS = ("data", "objective", "nu_max", "noise")
-PROBE_LABELS = {  # metrics.json key -> how the figures name the probe
-    "logistic_acc": "ours: converged logistic probe",
-    "paper_acc": "the authors' probe (50 Adam steps, raw features)",
-}
-CURVE_FILE = "probe_curve.csv"
-
-
-def probe_columns(runs: pd.DataFrame) -> list[str]:
-    """The probe accuracies these runs report (older runs: only probe_acc)."""
-    found = [key for key in PROBE_LABELS if key in runs and runs[key].notna().any()]
-    return found or ["probe_acc"]
-
-
-def scale_text(runs: pd.DataFrame) -> str:
-    """The scale a figure shows, read from the runs: seeds, pairs, epochs, resolution, probe weights."""
-    parts = [f"{runs['seed'].nunique()} seed{'s' if runs['seed'].nunique() > 1 else ''}"]
-    if "n_samples" in runs:
-        parts.append(f"{int(runs['n_samples'].max())} pairs")
-    if "epochs_trained" in runs:
-        low, high = int(runs["epochs_trained"].min()), int(runs["epochs_trained"].max())
-        parts.append(f"{high} epochs" if low == high else f"{low}-{high} epochs")
-    if "resolution" in runs and runs["resolution"].notna().any():
-        parts.append(f"{int(runs['resolution'].max())} px")
-    if "probe_weights" in runs and runs["probe_weights"].notna().any():
-        parts.append(f"probes read the {runs['probe_weights'].iloc[0]} weights")
-    return ", ".join(parts)
 
 
 def draw_embedding(
@@ -133,7 +108,7 @@ def plot_accuracy_vs_nu(runs: pd.DataFrame) -> Figure:
             ax.grid(alpha=0.3)
         axes[row][0].set_ylabel("probe top-1 (probe_test)")
     axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    fig.suptitle(f"Stereo images: mean and 95% interval over seeds ({scale_text(runs)})", fontsize=10)
+    fig.suptitle(f"Stereo images: mean and 95% interval over seeds ({scale_text(runs, 'pairs')})", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -251,7 +226,7 @@ def make_synthetic_figures(
         plt.close(fig)
     panels = umap_panels(runs, umap_noise)
     if panels:
-        fig = plot_umap_strip(panels, scale_text(runs))
+        fig = plot_umap_strip(panels, scale_text(runs, "pairs"))
         written["umap_strip"] = save_figure(fig, out / "umap_strip.png", dpi=150, bbox_inches="tight")
         plt.close(fig)
     return written

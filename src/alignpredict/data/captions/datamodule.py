@@ -328,6 +328,7 @@ class CaptionDataModule(PairedDataModule):
         facts: dict[str, float | int | str] = {
             "source": self.source_name,
             "n_samples": sum(self.split_size(s) for s in SPLITS),
+            "image_size": self.image_size,
             **{f"n_{name}": self.split_size(name) for name in SPLITS},
             "num_classes": self.num_classes,
             "vocab_size": self.modalities["y"].vocab_size,
