@@ -22,6 +22,7 @@ from alignpredict.diagnose.settings import DiagnoseSettings  # noqa: E402
 from alignpredict.plots.astro_diagnostics import FACTS_KEY, caption_text  # noqa: E402
 from alignpredict.plots.embedding import embedding_figure  # noqa: E402
 from alignpredict.plots.phase_diagram import frame_figure  # noqa: E402
+from alignpredict.plots.scale import sweep_scale  # noqa: E402
 from alignpredict.plots.theory_validation import DISTANCE_RANGE, _band  # noqa: E402
 from alignpredict.theory.phase_grid import homogeneous_grid  # noqa: E402
 from alignpredict.theory.spectra import delta_ca, delta_cp  # noqa: E402
@@ -113,3 +114,16 @@ def test_embedding_has_a_key_for_colour_and_shade(pos_x) -> None:
     shade_keys = [ax for ax in fig.axes if "position" in ax.get_title()]
     assert len(shade_keys) == (0 if pos_x is None else 1)
     plt.close(fig)
+
+
+def test_sweep_scale_states_seeds_pairs_and_epochs() -> None:
+    runs = pd.DataFrame(
+        {
+            "seed": [0, 1, 0],
+            "n_samples": [1200] * 3,
+            "n_ssl_train": [720] * 3,
+            "max_epochs": [2] * 3,
+            "epochs_trained": [1, 2, 2],
+        }
+    )
+    assert sweep_scale(runs) == "seeds 0, 1 (2 per point), 1,200 pairs (720 SSL-train), ≤ 2 epochs (trained 1-2)"

@@ -1,7 +1,8 @@
 """The image-caption figure (docs/captions.md), read from a coco_style sweep's run folders (never trains).
 
 * top-1 vs image style strength, one line per objective (mean and std over seeds), with the paper's
-  COCO numbers as dotted reference lines in the same colours and the majority-class baseline in grey;
+  COCO numbers as dotted reference lines in the same colours and the majority-class baseline in grey; the
+  title states the sweep's scale (seeds, pairs, epochs);
 * summary.csv: mean, std, n seeds and 95% interval per (data, objective, style strength), next to
   the paper's number for that cell.
 """
@@ -21,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
 from alignpredict.objectives.base import Drawing  # noqa: E402
 from alignpredict.plots.objectives import objective_drawings  # noqa: E402
+from alignpredict.plots.scale import sweep_scale  # noqa: E402
 from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 # The paper's COCO top-1 (%) by image style strength s (0 / 1 / 3 style groups), per objective name.
@@ -92,6 +94,7 @@ def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[s
         ax.set_title(f"image-caption pairs: {dataset}", fontsize=10)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.suptitle(f"ours (solid): {sweep_scale(runs)}; mean ± std over seeds", fontsize=8)
     fig.tight_layout()
     return fig
 
