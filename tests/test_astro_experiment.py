@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from omegaconf import DictConfig
+from PIL import Image
 
 from alignpredict.data.astro.features import SPLITS, write_feature_split
 from alignpredict.evaluation.astro_report import run as report_run
 from alignpredict.evaluation.astro_table import paper_claims
+from alignpredict.plots.astro_diagnostics import FACTS_KEY, caption_text
 from alignpredict.train import run as train_run
 
 METRIC_KEYS = ("logg_r2", "age_r2", "binarity_bal_acc")
@@ -196,6 +198,13 @@ def test_table_report_on_a_fake_sweep(report_config, tmp_path: Path) -> None:
     assert diagnostic["n_rows"] == 400 and diagnostic["regime"] in ("Both", "CA only", "CP only", "Neither")
     assert diagnostic["n_signal_cp"] >= 1 and set(diagnostic["intervals"]) >= {"delta_ca", "delta_cp"}
     assert (sweep / "astro_diagnostics.png").stat().st_size > 10_000
+    # the figure carries the numbers it shows, and the caption file is built from the same numbers
+    with Image.open(sweep / "astro_diagnostics.png") as image:
+        shown = json.loads(image.text[FACTS_KEY])
+    assert shown["kepler"]["regime"] == diagnostic["regime"] and shown["kepler"]["n_resamples"] == 4
+    caption = (sweep / "astro_diagnostics_caption.md").read_text()
+    assert caption.strip() == caption_text(shown)
+    assert f"Kepler-like (400 test pairs): {diagnostic['regime']} on the full sample; in 4 subsamples of" in caption
 
 
 def test_table_report_refuses_a_non_astro_sweep(report_config, tmp_path: Path) -> None:

@@ -82,7 +82,8 @@ def test_bad_arguments_raise():
 
 @pytest.mark.slow
 def test_task_is_informative_but_not_trivial_in_both_modalities():
-    """Linear probes on raw features beat the majority class but stay far from 100% (spec 4.1's requirement)."""
+    """Linear probes on raw features beat the majority class but stay far from 100% (the surrogate's requirement,
+    docs/protocols/captions.md)."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline

@@ -117,7 +117,7 @@ def test_objects_leave_the_frame_more_often_as_jitter_grows(sprites) -> None:
     gone = [r["frac_out_of_frame_x"] for r in results]
     assert clipped[0] < clipped[1] < clipped[2] and gone[0] <= gone[1] < gone[2]
     assert gone[0] == 0.0
-    # spec section 2 (Monte Carlo, sprite half-width ~0.3): ~5.5% fully out and ~42% clipped at jitter 0.5
+    # Monte Carlo, sprite half-width ~0.3: ~5.5% fully out and ~42% clipped at jitter 0.5 (docs/protocols/stereo.md)
     assert 0.035 < gone[2] < 0.08 and 0.3 < clipped[2] < 0.5
     assert [r["nu_max"] for r in results] == [1.0, 0.8, 0.5]
 

@@ -27,7 +27,7 @@ def test_procedural_sprites_are_binary_centred_and_calibrated() -> None:
     assert set(images.unique().tolist()) == {0.0, 1.0}
     assert torch.equal(templates.masks, images)
     areas = images.sum(dim=(1, 2, 3))
-    assert float(areas.mean()) == pytest.approx(300, rel=0.1)  # spec section 8: ~300 px at scale 1
+    assert float(areas.mean()) == pytest.approx(300, rel=0.1)  # ~300 px at scale 1 (docs/protocols/stereo.md)
     rows, cols = torch.meshgrid(torch.arange(64.0), torch.arange(64.0), indexing="ij")
     for image in images[:, 0]:
         centre = ((image * rows).sum() / image.sum(), (image * cols).sum() / image.sum())

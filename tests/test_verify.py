@@ -124,3 +124,9 @@ def test_docs_table_keeps_the_hand_written_findings(tmp_path: Path) -> None:
     path.write_text(keep_findings(path, "table v1\n") + "\n" + FINDINGS_MARKER + "\nwhy it misses\n")
     regenerated = keep_findings(path, "table v2\n")
     assert "table v2" in regenerated and "table v1" not in regenerated and regenerated.endswith("why it misses\n")
+
+
+def test_suite_builds_its_stereo_views() -> None:
+    """The real-data suite's stereo entry imports the stereo datamodule from where it lives."""
+    views = suite.stereo("dsprites", rows=64, dim=4)
+    assert views.views["left"].shape == (64, 4) and views.labels.shape == (64,)

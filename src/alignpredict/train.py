@@ -286,6 +286,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                 n_neighbors=cfg.embedding.n_neighbors,
                 min_dist=cfg.embedding.min_dist,
                 title=name,
+                class_names=datamodule.class_names,
             )
         if logger:
             logger.log_metrics(

@@ -27,7 +27,8 @@ CANONICAL_CLASSES = np.array([[0, shape, 5, 0, 16, 16] for shape in range(len(SH
 CANONICAL_INDICES: tuple[int, ...] = tuple(int(i) for i in CANONICAL_CLASSES @ LATENT_BASES)
 
 # Procedural sizes in pixels, calibrated so the mean sprite area at scale 1 is about 300 px
-# (dataset mean intensity 0.043 over scales with mean scale**2 = 0.59, spec section 8).
+# (dataset mean intensity 0.043 over scales with mean scale**2 = 0.59: 0.043 * 4096 / 0.59 ~ 300;
+# docs/protocols/stereo.md, "Offline templates").
 SQUARE_SIDE_PX = 18.0
 ELLIPSE_SEMI_AXES_PX = (12.0, 6.0)  # (horizontal, vertical); the official long-axis direction is unverified
 HEART_AREA_PX = 350.0

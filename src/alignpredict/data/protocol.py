@@ -61,6 +61,7 @@ class PairedDataModule(pl.LightningDataModule):
     name: str
     modalities: Mapping[str, Modality]  # {"x": ..., "y": ...}, known after setup (an attribute or a property)
     num_classes: int  # known after setup
+    class_names: tuple[str, ...] | None = None  # what the class ids are, for figure keys (None: "class <id>")
 
     def iterate(self, split: str, device: torch.device | str, batch_size: int | None = None) -> Iterator[Batch]:
         raise NotImplementedError(f"{type(self).__name__} must implement iterate(split, device, batch_size)")

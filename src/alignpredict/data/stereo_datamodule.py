@@ -39,7 +39,7 @@ PRECOMPUTE_CHUNK = 1024  # pairs rendered per call while precomputing
 class TemplateSource:
     """How one data source gets its templates: the official-file loader and the offline renderer."""
 
-    num_classes: int
+    class_names: tuple[str, ...]
     channels: int
     image_size: int
     load_official: Callable[[str], Templates]
@@ -48,14 +48,14 @@ class TemplateSource:
 
 SOURCES: dict[str, TemplateSource] = {
     "dsprites": TemplateSource(
-        len(dsprites.SHAPE_NAMES),
+        tuple(dsprites.SHAPE_NAMES),
         dsprites.CHANNELS,
         dsprites.IMAGE_SIZE,
         dsprites.load_dsprites_templates,
         dsprites.render_dsprites_templates,
     ),
     "shapes3d": TemplateSource(
-        len(shapes3d.SHAPE_NAMES),
+        tuple(shapes3d.SHAPE_NAMES),
         shapes3d.CHANNELS,
         shapes3d.IMAGE_SIZE,
         shapes3d.load_shapes3d_templates,
@@ -115,7 +115,8 @@ class StereoDataModule(PairedDataModule):
         self.ranges = split_ranges(self.sizes)
         spec = SOURCES[source]
         self.name = source
-        self.num_classes = spec.num_classes
+        self.class_names = spec.class_names
+        self.num_classes = len(spec.class_names)
         shape = (spec.channels, self.resolution, self.resolution)
         self.modalities = {"x": Modality(shape, "dense", "left view"), "y": Modality(shape, "dense", "right view")}
         self._templates: dict[str, Templates] = {}

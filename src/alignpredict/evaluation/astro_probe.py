@@ -1,4 +1,5 @@
-"""Multi-task linear probes for the astro experiment, as the paper scores them (spec 2.4).
+"""Multi-task linear probes for the astro experiment, as the paper scores them (docs/protocols/astro.md,
+"Evaluation").
 
 Fit on the train split, score on the test split: StandardScaler + Ridge(alpha=1) R^2 for logg and age,
 StandardScaler + balanced LogisticRegression(C=1) balanced accuracy for binarity. Representations: the

@@ -3,6 +3,7 @@ paper's claims checked on it, and the phase diagnostic of each instrument's cach
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,14 @@ from alignpredict.evaluation.astro_table import (
     markdown_table,
     paper_claims,
 )
-from alignpredict.plots.astro_diagnostics import astro_diagnostics_figure, diagnose_instrument
-from alignpredict.utils.io import save_figure, write_csv, write_json, write_text
+from alignpredict.plots.astro_diagnostics import (
+    FACTS_KEY,
+    astro_diagnostics_figure,
+    caption_text,
+    diagnose_instrument,
+    report_facts,
+)
+from alignpredict.utils.io import save_figure, to_jsonable, write_csv, write_json, write_text
 
 
 def feature_dirs(runs: pd.DataFrame, configured: dict[str, str | None]) -> dict[str, str]:
@@ -39,7 +46,8 @@ def feature_dirs(runs: pd.DataFrame, configured: dict[str, str | None]) -> dict[
 
 
 def diagnostics(runs: pd.DataFrame, cfg: DictConfig, out_dir: Path) -> dict[str, Any]:
-    """Diagnose each instrument's cache, draw the 2x2 figure, return regime / Delta-hat / intervals per instrument."""
+    """Diagnose each instrument's cache, draw the 2x2 figure (its numbers in the PNG's metadata) and write its
+    caption; return regime / Delta-hat / intervals / subsample shares per instrument."""
     options = OmegaConf.to_container(cfg.settings, resolve=True) or {}
     reports = {
         instrument: diagnose_instrument(
@@ -47,23 +55,12 @@ def diagnostics(runs: pd.DataFrame, cfg: DictConfig, out_dir: Path) -> dict[str,
         )
         for instrument, path in feature_dirs(runs, dict(cfg.feature_dirs)).items()
     }
-    save_figure(astro_diagnostics_figure(reports), out_dir / "astro_diagnostics.png")
-    return {
-        instrument: {
-            "n_rows": report.n_rows,
-            "regime": report.regime,
-            "delta_ca": report.delta_ca,
-            "delta_cp": report.delta_cp,
-            "delta_cp_reverse": report.delta_cp_reverse,
-            "intervals": {key: list(value) for key, value in report.intervals.items()},
-            "regime_fractions": report.regime_fractions,
-            "n_signal_ca": report.spectra["ca"].n_signal,
-            "n_signal_cp": report.spectra["cp_xy"].n_signal,
-            "floor_ca": report.spectra["ca"].floor,
-            "floor_cp": report.spectra["cp_xy"].floor,
-        }
-        for instrument, report in reports.items()
-    }
+    facts = {instrument: report_facts(report) for instrument, report in reports.items()}
+    # the figure carries its own numbers (a PNG text chunk), so a caption can be checked against the image
+    metadata = {FACTS_KEY: json.dumps(to_jsonable(facts), sort_keys=True)}
+    save_figure(astro_diagnostics_figure(reports), out_dir / "astro_diagnostics.png", metadata=metadata)
+    write_text(out_dir / "astro_diagnostics_caption.md", caption_text(facts) + "\n")
+    return facts
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:

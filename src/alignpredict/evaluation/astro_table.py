@@ -1,5 +1,5 @@
 """The paper-style astro table from a sweep's runs: mean +- std over seeds per instrument x task x method,
-next to the paper's numbers (spec 2.5), and a check of the paper's claims on it."""
+next to the paper's numbers (docs/protocols/astro.md, "Reported table"), and a check of the paper's claims on it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ BASELINES: dict[str, str] = {"LAMOST": "baseline_lamost", "Phot": "baseline_phot
 UNIMODAL = ("LAMOST", "Phot")
 SIDES = (("lamost", "LAMOST side"), ("photometry", "phot. side"))
 FAMILY_ORDER = {"alignment": 0, "joint": 1, "prediction": 2, "supervised": 3}
-# Project page, 5 seeds (means; the baselines have no std). Spec 2.5.
+# Project page, 5 seeds (means; the baselines have no std); also in docs/protocols/astro.md.
 PAPER_TABLE: dict[tuple[str, str], dict[str, float]] = {
     ("kepler", "binarity"): {"CA": 0.802, "CP": 0.814, "CPrev": 0.751, "LAMOST": 0.814, "Phot": 0.731},
     ("kepler", "logg"): {"CA": 0.956, "CP": 0.976, "CPrev": 0.639, "LAMOST": 0.977, "Phot": 0.542},

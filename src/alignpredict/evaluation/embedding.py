@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +27,14 @@ def embed_umap(
     n_neighbors: int = 15,
     min_dist: float = 0.1,
     title: str = "",
+    class_names: Sequence[str] | None = None,
 ) -> dict[str, Path]:
-    """Embed the first `max_points` items in 2-D; writes embedding.npz (embedding, labels, pos_x) and embedding.png."""
+    """Embed the first `max_points` items in 2-D; writes embedding.npz (embedding, labels, pos_x, class_names
+    when given) and embedding.png (with a key for the class colours and the position shades)."""
     import matplotlib.pyplot as plt
     import umap
 
-    from alignpredict.plots.synthetic import draw_embedding
+    from alignpredict.plots.embedding import embedding_figure
     from alignpredict.utils.io import save_figure
 
     count = min(max_points, len(features))
@@ -47,10 +50,11 @@ def embed_umap(
     arrays = {"embedding": embedding, "labels": labels}
     if pos_x is not None:
         arrays["pos_x"] = pos_x
+    if class_names is not None:
+        arrays["class_names"] = np.asarray(class_names, dtype=str)
     with atomic_path(npz_path) as tmp:
         np.savez_compressed(tmp, **arrays)
-    fig, ax = plt.subplots(figsize=(4, 4))
-    draw_embedding(ax, embedding, labels, pos_x, title=title)
+    fig = embedding_figure(embedding, labels, pos_x, title=title, class_names=class_names)
     save_figure(fig, png_path, dpi=120, bbox_inches="tight")
     plt.close(fig)
     return {"npz": npz_path, "png": png_path}

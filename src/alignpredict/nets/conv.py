@@ -1,4 +1,5 @@
-"""The beta-VAE-style conv encoder and its transposed-conv decoder (spec section 3), for square images.
+"""The beta-VAE-style conv encoder and its transposed-conv decoder (docs/protocols/stereo.md, "Networks and
+objectives"), for square images.
 
 Four stride-2 convs halve the side four times (64 -> 4 px), so any side divisible by 16 works; the
 paper uses 64x64 with C = 1 (dSprites) or 3 (3DShapes).

@@ -1,4 +1,4 @@
-"""MLP heads over frozen feature vectors (the astro experiment, spec 2.3).
+"""MLP heads over frozen feature vectors (the astro experiment, docs/protocols/astro.md, "Heads and training").
 
 The paper's CA projection Linear(d->512) -> BatchNorm -> GELU -> Linear(512->256) is `FeatureEncoder`
 (norm="batch") followed by a plain Linear projector; its CP predictor Linear(d_a->512) -> LayerNorm -> GELU

@@ -22,7 +22,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from alignpredict.evaluation.aggregate import load_runs, summarise  # noqa: E402
 from alignpredict.objectives.base import Drawing  # noqa: E402
 from alignpredict.plots.objectives import objective_drawings  # noqa: E402
-from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns, scale_text  # noqa: E402
+from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns  # noqa: E402
+from alignpredict.plots.scale import sweep_scale  # noqa: E402
 from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 # The paper's COCO top-1 (%) by image style strength s (0 / 1 / 3 style groups), per objective name.
@@ -101,7 +102,7 @@ def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[s
         ax.set_title(f"{dataset}: {PROBE_LABELS.get(probe, 'probe')}", fontsize=9)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    fig.suptitle(f"Image-caption pairs: mean and std over seeds ({scale_text(runs, 'scenes')})", fontsize=10)
+    fig.suptitle(f"Image-caption pairs, ours (solid): {sweep_scale(runs)}; mean ± std over seeds", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -111,11 +111,17 @@ def frame_durations(count: int, fps: float, hold: int) -> list[float]:
     return [base * hold if index in (0, count // 2) else base for index in range(count)]
 
 
-def _render(grid: PhaseGrid, title: str, dpi: int) -> np.ndarray:
-    fig, ax = plt.subplots(figsize=(7.5, 6.2))
+def frame_figure(grid: PhaseGrid, title: str) -> plt.Figure:
+    """One GIF frame; the key sits below the axes so that it never hides a region or a boundary."""
+    fig, ax = plt.subplots(figsize=(7.5, 6.8))
     draw_phase_panel(ax, grid, title)
-    ax.legend(handles=_legend_handles(), loc="upper left", fontsize=9, framealpha=0.9, ncol=2)
-    fig.tight_layout()
+    fig.legend(handles=_legend_handles(), loc="lower center", ncol=3, fontsize=10, frameon=False)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig
+
+
+def _render(grid: PhaseGrid, title: str, dpi: int) -> np.ndarray:
+    fig = frame_figure(grid, title)
     fig.set_dpi(dpi)
     fig.canvas.draw()
     frame = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()

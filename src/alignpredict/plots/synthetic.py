@@ -26,41 +26,14 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from alignpredict.evaluation.aggregate import CURVE_FILE, load_runs, summarise  # noqa: E402
+from alignpredict.plots.embedding import add_embedding_key, draw_embedding  # noqa: E402
 from alignpredict.plots.objectives import families, objective_drawings  # noqa: E402
-from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns, scale_text  # noqa: E402
+from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns  # noqa: E402
+from alignpredict.plots.scale import sweep_scale  # noqa: E402
 from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-CLASS_CMAPS = ("Blues", "Greens", "Reds", "Purples", "Oranges", "Greys")
 SUMMARY_KEYS = ("data", "objective", "nu_max", "noise")
-
-
-def draw_embedding(
-    ax: Axes,
-    embedding: np.ndarray,
-    labels: np.ndarray,
-    pos_x: np.ndarray | None,
-    title: str = "",
-    class_names: Sequence[str] | None = None,
-) -> None:
-    """Scatter coloured by class (one colormap each), shaded by horizontal position when known (light = left,
-    dark = right), with a key for both."""
-    if pos_x is None:
-        shade = np.full(len(labels), 0.7)
-    else:
-        span = np.ptp(pos_x) or 1.0
-        shade = 0.2 + 0.8 * (pos_x - pos_x.min()) / span
-    for cls in np.unique(labels):
-        mask = labels == cls
-        cmap = plt.get_cmap(CLASS_CMAPS[int(cls) % len(CLASS_CMAPS)])
-        name = class_names[int(cls)] if class_names is not None and int(cls) < len(class_names) else f"class {cls}"
-        ax.scatter(embedding[mask, 0], embedding[mask, 1], c=cmap(shade[mask]), s=3, linewidths=0)
-        ax.scatter([], [], color=cmap(0.7), s=12, label=name)  # the key's swatch
-    key = "colour: shape" + ("; shade: horizontal position (light = left)" if pos_x is not None else "")
-    ax.legend(fontsize=6, loc="upper right", title=key, title_fontsize=6, frameon=True, framealpha=0.7)
-    ax.set_title(title, fontsize=9)
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def _band(
@@ -108,7 +81,7 @@ def plot_accuracy_vs_nu(runs: pd.DataFrame) -> Figure:
             ax.grid(alpha=0.3)
         axes[row][0].set_ylabel("probe top-1 (probe_test)")
     axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    fig.suptitle(f"Stereo images: mean and 95% interval over seeds ({scale_text(runs, 'pairs')})", fontsize=10)
+    fig.suptitle(f"Stereo images: mean and 95% interval over seeds ({sweep_scale(runs)})", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -182,15 +155,21 @@ def umap_panels(runs: pd.DataFrame, noise: float) -> list[tuple[str, Path]]:
 
 
 def plot_umap_strip(panels: Sequence[tuple[str, Path]], scale: str = "") -> Figure:
-    """One row of saved UMAP embeddings, drawn in the same style as each run's own PNG."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.6), squeeze=False)
+    """One row of saved UMAP embeddings, drawn in the same style as each run's own PNG, with one key below."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 4.4), squeeze=False)
+    classes: set[int] = set()
+    shaded, names = False, None
     for ax, (title, path) in zip(axes[0], panels):
         with np.load(path) as saved:
             pos_x = saved["pos_x"] if "pos_x" in saved else None
-            draw_embedding(ax, saved["embedding"], saved["labels"], pos_x, title=title)
+            names = [str(n) for n in saved["class_names"]] if "class_names" in saved else names
+            draw_embedding(ax, saved["embedding"], saved["labels"], pos_x, title=title, class_names=names)
+            classes |= {int(c) for c in np.unique(saved["labels"])}
+            shaded |= pos_x is not None
     if scale:
         fig.suptitle(f"UMAP of probe_test features ({scale})", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.2, 1, 1))
+    add_embedding_key(fig, sorted(classes), shaded, names)
     return fig
 
 
@@ -226,7 +205,7 @@ def make_synthetic_figures(
         plt.close(fig)
     panels = umap_panels(runs, umap_noise)
     if panels:
-        fig = plot_umap_strip(panels, scale_text(runs, "pairs"))
+        fig = plot_umap_strip(panels, sweep_scale(runs))
         written["umap_strip"] = save_figure(fig, out / "umap_strip.png", dpi=150, bbox_inches="tight")
         plt.close(fig)
     return written

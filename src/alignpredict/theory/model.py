@@ -50,7 +50,7 @@ def _haar_orthogonal(rng: np.random.Generator, d: int) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class SpikedModel:
-    """Spiked signal + structured nuisance model (spec theory-and-diagnostic.md section 1).
+    """Spiked signal + structured nuisance model (docs/protocols/theory.md, "Generative model").
 
     Signal coordinates i < k carry s_i ~ N(0, kappa_i^2) in both modalities plus independent noise of
     variance gamma_x / gamma_y; nuisance coordinate j pairs x and y with variances gamma_tilde_x/_y and

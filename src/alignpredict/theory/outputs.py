@@ -131,12 +131,39 @@ def make_validation(cfg: DictConfig, out: Path) -> dict[str, Any]:
         write_csv(out / f"{name}.csv", table)
     thresholds = measured_thresholds(tables["e4_nu_sweep"], model_at(suite_cfg["e4"]["model"], nu=0.0))
     write_json(out / "e4_thresholds.json", thresholds)
-    plot_nu_sweep(tables["e4_nu_sweep"], thresholds, out / "e4_nu_sweep.png")
-    plot_prediction(tables["e5_prediction"], out / "e5_prediction.png")
-    plot_joint_lambda(tables["e6_joint_lambda"], out / "e6_joint_lambda.png")
-    plot_partial_recovery(tables["e7_partial_recovery"], suite_cfg["e7"]["model"], out / "e7_partial_recovery.png")
-    plot_recovery_agreement(tables["e7_partial_recovery"], out / "e7_recovery_agreement.png")
+    scales = validation_scales(suite_cfg)
+    plot_nu_sweep(tables["e4_nu_sweep"], thresholds, out / "e4_nu_sweep.png", scales["e4"])
+    plot_prediction(tables["e5_prediction"], out / "e5_prediction.png", scales["e5"])
+    plot_joint_lambda(tables["e6_joint_lambda"], out / "e6_joint_lambda.png", scales["e6"])
+    e7_model = suite_cfg["e7"]["model"]
+    plot_partial_recovery(tables["e7_partial_recovery"], e7_model, out / "e7_partial_recovery.png", scales["e7"])
+    plot_recovery_agreement(tables["e7_partial_recovery"], out / "e7_recovery_agreement.png", scales["e7"])
     return {"e4_thresholds": thresholds}
+
+
+def _sizes(values: list[int]) -> str:
+    return " and ".join(f"{n:,}" for n in values)
+
+
+def validation_scales(suite: dict[str, Any]) -> dict[str, str]:
+    """Per study, the scale line its figure prints: seeds, sample sizes, dimensions (from the config used)."""
+    seeds, n = suite["seeds"], suite["n"]
+
+    def dims(study: str) -> str:
+        return f"d = {suite[study]['model']['d']}, k = {suite[study]['model']['k']}"
+
+    return {
+        "e4": f"{seeds} seeds per point, n = {_sizes(list(suite['e4']['n_values']))} pairs, {dims('e4')}",
+        "e5": f"{seeds} seeds, n = {n:,} training + {suite['e5']['n_test']:,} test pairs, {dims('e5')}",
+        "e6": f"{seeds} seeds, n = {n:,} pairs, {dims('e6')}",
+        "e7": f"{suite['e7']['seeds']} seeds per cell, n = {n:,} pairs, {dims('e7')}",
+    }
+
+
+def infonce_scale(study: dict[str, Any]) -> str:
+    return (
+        f"{study['seeds']} seeds, n = {study['n']:,} pairs, batch {study['batch_size']}, <= {study['max_steps']} steps"
+    )
 
 
 def make_infonce(cfg: DictConfig, out: Path) -> dict[str, Any]:
@@ -144,7 +171,7 @@ def make_infonce(cfg: DictConfig, out: Path) -> dict[str, Any]:
     summary = summarise(infonce_sweep(study), ["method", "nu"])
     write_csv(out / "infonce_vs_ca.csv", summary)
     thresholds = nu_thresholds(model_at(study["model"], nu=0.0))
-    plot_infonce(summary, thresholds, out / "infonce_vs_ca.png")
+    plot_infonce(summary, thresholds, out / "infonce_vs_ca.png", infonce_scale(study))
     failures = first_failures(summary, study["failure_level"])
     result = {
         "level": study["failure_level"],

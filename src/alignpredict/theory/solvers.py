@@ -1,4 +1,5 @@
-"""Closed-form linear CA (CCA), CP (reduced-rank regression), CA + probe and the joint objective (spec section 2)."""
+"""Closed-form linear CA (CCA), CP (reduced-rank regression), CA + probe and the joint objective
+(docs/protocols/theory.md, "Objectives and their closed forms")."""
 
 from __future__ import annotations
 

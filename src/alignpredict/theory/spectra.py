@@ -15,7 +15,7 @@ def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def population_spectra(model: SpikedModel) -> dict[str, np.ndarray]:
-    """Signal (rho, tau) and nuisance (nu, xi) singular values of C and A (spec section 3)."""
+    """Signal (rho, tau) and nuisance (nu, xi) singular values of C and A (docs/protocols/theory.md)."""
     kappa2 = model.kappa**2
     eta = np.abs(model.eta)
     return {

@@ -155,7 +155,11 @@ def dataset_figure(result: VerifyResult) -> Figure:
     axis.set_xlabel("representation size k")
     axis.set_ylabel("held-out accuracy" if result.kind == "classes" else r"held-out $R^2$")
     report = result.splits[0].report
-    axis.set_title(f"{result.name}: diagnostic says {report.recommendation}", fontsize=9)
+    scale = (
+        f"{result.n_rows:,} pairs (x {result.dims[0]}-d, y {result.dims[1]}-d), {len(result.splits)} random "
+        "train / test splits; bars: 95 % interval over the splits"
+    )
+    axis.set_title(f"{result.name}: diagnostic says {report.recommendation}\n{scale}", fontsize=9)
     axis.legend(fontsize=7, ncols=2)
     return figure
 

@@ -138,7 +138,7 @@ def stereo(source: str, rows: int = STEREO_ROWS, dim: int = STEREO_PCA) -> ViewS
     top `dim` principal components; the label is the shape."""
     import torch
 
-    from alignpredict.data.datamodule import StereoDataModule
+    from alignpredict.data.stereo_datamodule import StereoDataModule
 
     module = StereoDataModule(source=source, n_samples=rows, jitter=0.05, noise_y=0.2, seed=0)
     batch = module.make_batch(torch.arange(rows, dtype=torch.int64))

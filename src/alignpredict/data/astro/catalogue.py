@@ -1,7 +1,7 @@
 """The age label as the paper's catalogue reports it: gyrochronology ages for a subsample of dwarfs.
 
-The paper's age target is `final_age` from a gyrochronology catalogue keyed by Kepler ID (spec 2.1), not a
-true age for every star. Such a catalogue only lists stars whose rotation period was measured in Kepler's
+The paper's age target is `final_age` from a gyrochronology catalogue keyed by Kepler ID (docs/protocols/astro.md),
+not a true age for every star. Such a catalogue only lists stars whose rotation period was measured in Kepler's
 four-year light curves and to which a gyrochronology relation applies, and its age is that relation
 inverted at the measured period and temperature. The simulated meta table therefore carries:
 - `age_true`: the population's age for every star;

@@ -122,7 +122,7 @@ class CaptionSplit(Dataset):
 
 
 class CaptionDataModule(PairedDataModule):
-    """Image-caption pairs with image style noise and text nuisance modes (spec section 1, surrogate 4.1).
+    """Image-caption pairs with image style noise and text nuisance modes (docs/protocols/captions.md).
 
     source: "synthetic" (embedded captioned scenes, no download) or "coco" (COCO 2017 under `root`).
     For synthetic, the five splits are consecutive ranges of n_samples items. For COCO, ssl_train,

@@ -1,4 +1,5 @@
-"""Synthetic captioned scenes: the offline COCO surrogate (spec 4.1).
+"""Synthetic captioned scenes: the offline COCO surrogate (docs/protocols/captions.md,
+"Offline surrogate").
 
 Why: COCO cannot be downloaded here. Each 64x64 scene holds 1-4 objects from 16 classes (shape, colour
 and texture), drawn from a Zipf-like class prior, over a gradient background with clutter strokes and
