@@ -108,6 +108,8 @@ def build_logger(cfg: DictConfig, out_dir: Path, run_sweep_id: str, name: str) -
         extra["group"] = logger_cfg.group or run_sweep_id
         extra["name"] = logger_cfg.name or name
     logger = instantiate(logger_cfg, **extra)
+    if logger_cfg._target_ == WANDB_LOGGER:
+        logger._wandb_init.pop("anonymous", None)  # Lightning passes None, which W&B answers with a warning per job
     logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
     return logger
 
