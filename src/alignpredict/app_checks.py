@@ -65,6 +65,7 @@ TRAIN_RULES = {
     "jitter": NONNEGATIVE,
     "noise": number(0, 1),
     "ckpt_path": checkpoint,
+    "checkpoints.keep": choice("none", "best", "last", "all"),
     "spread_jobs_over_gpus": BOOLEAN,
     "probe.method": choice("logistic", "paper", "astro"),
     "probe.inverse_l2_grid": list_of(POSITIVE),

@@ -19,6 +19,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from alignpredict.checkpoints import kept_best, prune_checkpoints
 from alignpredict.data.protocol import Modality, PairedDataModule, check_datamodule
 from alignpredict.data.splits import PROBE_SPLITS
 from alignpredict.evaluation.aggregate import METRICS_FILE
@@ -296,8 +297,11 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                     if isinstance(value, (int, float)) and not isinstance(value, bool)
                 }
             )
+        keep, best = cfg.checkpoints.keep, metrics["best_checkpoint"]
+        metrics["best_checkpoint"] = kept_best(keep, best)
         write_text(out_dir / "config.yaml", resolved)
         write_json(out_dir / METRICS_FILE, metrics)
+        prune_checkpoints(out_dir / CHECKPOINT_DIR, keep, best)  # only now: until here a killed run resumes
         return metrics
     finally:
         finish_wandb()
