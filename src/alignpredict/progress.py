@@ -200,7 +200,7 @@ class ProgressCallback(Callback):
         label = job_label()
         overrides = " ".join(HydraConfig.get().overrides.task) if HydraConfig.initialized() else ""
         say(f"{label} {overrides}".rstrip())
-        beat = heartbeat(f"{label} running", quiet_start=True)
+        beat = heartbeat("running" if label == "run" else f"running {label}", quiet_start=True)
         beat.__enter__()
         self._jobs[id(config)] = (time.perf_counter(), beat)
 
