@@ -39,7 +39,7 @@ def test_a_two_job_sweep_prints_its_count_and_no_library_chatter(repo_root: Path
     for number, model in ((1, "ca"), (2, "cp")):
         assert any(re.fullmatch(rf"job {number}/2 model={model} .*", line) for line in lines), printed
         assert any(re.fullmatch(rf"job {number}/2 done in .*, probe_acc \d\.\d{{3}} -> .*", line) for line in lines)
-    assert any(line.startswith("sweep all done in ") for line in lines)
+    assert any(re.fullmatch(rf"sweep done in .*: 2 jobs -> {re.escape(str(sweep))}", line) for line in lines)
     assert not [line for line in lines if any(noise in line for noise in LIBRARY_CHATTER)], printed
     assert not [line for line in lines if re.search(r"#\d+ : ", line)]  # Hydra's count-less job lines
     assert not [line for line in lines if line.startswith("wandb:")]  # W&B's run tables, per job

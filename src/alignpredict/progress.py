@@ -5,7 +5,8 @@
   silent phase runs (the astro feature cache, the astro probes, a training job), and a done line with its time.
   Only the innermost running heartbeat speaks.
 - `ProgressCallback` (a Hydra callback, conf/train.yaml): `sweep: 27 jobs -> <folder>`, then per job
-  `job 4/27 <overrides>` and `job 4/27 done in 31 s, probe_acc 0.81`. The job count is computed from the
+  `job 4/27 <overrides>` and `job 4/27 done in 31 s, probe_acc 0.810 -> <run folder>`, and
+  `sweep done in 12 min 05 s: 27 jobs -> <folder>`. The job count is computed from the
   sweep's overrides when the multirun starts and written to `<sweep>/sweep.json` for the jobs to read.
 - `quiet_libraries()`: warnings filters for third-party notices that repeat once per job and say nothing
   about this project (each matched by its own text; our own warnings are never filtered). The logging side
@@ -192,8 +193,10 @@ class ProgressCallback(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         folder = Path(config.hydra.sweep.dir)
         failed = len(list((folder / FAILED_DIR).glob("*.txt")))
-        done = f"{failed} failed, see below" if failed else "all done"
-        say(f"sweep {done} in {duration(time.perf_counter() - self._sweep_started)} -> {folder}")
+        jobs = sweep_job_count(config)
+        total = f"{jobs} jobs" if jobs is not None else "jobs"
+        outcome = f"{failed} of {total} failed (listed below)" if failed else total
+        say(f"sweep done in {duration(time.perf_counter() - self._sweep_started)}: {outcome} -> {folder}")
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         quiet_libraries()
@@ -215,9 +218,8 @@ class ProgressCallback(Callback):
             error = getattr(job_return, "_return_value", None)
             say(f"{label} failed after {took}: {type(error).__name__}: {error}")
             return
-        failure = self._recorded_failure()
-        if failure:
-            say(f"{label} failed after {took}: {failure}")
+        if self._recorded_failure():  # its error line is printed already, and listed again when the sweep ends
+            say(f"{label} failed after {took}")
             return
         metrics: dict[str, Any] = {}
         if out_dir is not None and (out_dir / self.metrics_file).is_file():
@@ -229,12 +231,9 @@ class ProgressCallback(Callback):
         say(f"{label} done in {took}" + (f", {summary}" if summary else "") + f" -> {out_dir}")
 
     @staticmethod
-    def _recorded_failure() -> str:
-        """The line a job that stopped on bad input recorded (alignpredict.sweeps.record_failure), if any."""
+    def _recorded_failure() -> bool:
+        """Whether this job stopped on bad input (alignpredict.sweeps.record_failure wrote its line)."""
         if not in_multirun():
-            return ""
+            return False
         hydra = HydraConfig.get()
-        path = Path(hydra.sweep.dir) / FAILED_DIR / f"{hydra.job.num}.txt"
-        if not path.is_file():
-            return ""
-        return path.read_text().strip().split("): ", 1)[-1]
+        return (Path(hydra.sweep.dir) / FAILED_DIR / f"{hydra.job.num}.txt").is_file()
