@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -85,8 +86,9 @@ def heartbeat_seconds() -> float:
         return DEFAULT_HEARTBEAT_S
 
 
-_running: list[str] = []  # the heartbeats now running, innermost last
+_running: list[int] = []  # the heartbeats now running, innermost last
 _lock = threading.Lock()
+_tokens = itertools.count()
 
 
 @contextmanager
@@ -94,7 +96,7 @@ def heartbeat(what: str, every: float | None = None, quiet_start: bool = False) 
     """`what ...` at the start (unless quiet_start), `  still <what> (1 min 00 s)` every `every` seconds while
     it runs and is the innermost heartbeat, `<what>: done in 2 min 03 s` at the end (or `failed after`)."""
     interval = heartbeat_seconds() if every is None else every
-    token = f"{what}#{id(object())}"
+    token = next(_tokens)
     stop = threading.Event()
     start = time.perf_counter()
     if not quiet_start:
