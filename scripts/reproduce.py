@@ -2,6 +2,7 @@
 
 python scripts/reproduce.py                              # all stages, quick scale
 python scripts/reproduce.py stages=[theory,diagnose]     # a subset
+python scripts/reproduce.py publish=true                 # also copy the headline figures into docs/figures/
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from alignpredict.reproduce import run
 
 @hydra.main(version_base="1.3", config_path="../conf", config_name="reproduce")
 def main(cfg: DictConfig) -> None:
-    for stage, seconds in run(cfg).items():
-        print(f"{stage}: done in {seconds:.0f} s")
+    run(cfg)  # prints a line per stage, then where everything went
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ python scripts/theory.py infonce.enabled=true    # also the InfoNCE study (minut
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import hydra
 from omegaconf import DictConfig
 
@@ -19,7 +21,9 @@ from alignpredict.cli import run_app
 def main(cfg: DictConfig) -> None:
     summary = run_app(cfg, check_theory, "alignpredict.theory.outputs:run")
     if summary is not None:
-        print(summary)
+        from alignpredict.theory.outputs import summary_text
+
+        print(summary_text(summary, Path(str(cfg.out_dir))), flush=True)
 
 
 if __name__ == "__main__":

@@ -47,11 +47,14 @@ def test_ceilings_script_writes_its_table_and_names_a_missing_folder(repo_root, 
     script = str(repo_root / "scripts" / "astro_ceilings.py")
     done = subprocess.run(
         [sys.executable, script, f"feature_dir={tmp_path / 'cache'}", f"out_dir={tmp_path / 'out'}"],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert not (tmp_path / "outputs").exists()  # its default run folder (outputs/astro_ceilings/<time>) is not left
+    assert (tmp_path / "out" / ".hydra" / "config.yaml").is_file()  # Hydra's record moved in with the results
     assert len(pd.read_csv(tmp_path / "out" / "astro_ceilings.csv")) == 3 * 4 * 3  # representations x labels x probes
     assert "LAMOST trees" in (tmp_path / "out" / "astro_ceilings.md").read_text()
     missing = subprocess.run(

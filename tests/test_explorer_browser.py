@@ -345,7 +345,7 @@ def test_empirical_layer_shows_the_success_map(browser: HeadlessChromium, pages:
     assert_clean(b, url)
 
 
-def test_screenshot_is_kept_as_an_artifact(browser: HeadlessChromium, pages: dict) -> None:
+def test_screenshot_is_kept_as_an_artifact(browser: HeadlessChromium, pages: dict, repo_root: Path) -> None:
     b = browser
     url = b.open(pages["main"])
     rect = b.rect("phase-overlay")
@@ -354,11 +354,12 @@ def test_screenshot_is_kept_as_an_artifact(browser: HeadlessChromium, pages: dic
     b.evaluate("window.scrollTo(0, 0)")
     target = pages["folder"] / "phase_explorer_screenshot.png"
     b.screenshot(target)
-    keep = os.environ.get("ALIGNPREDICT_ARTIFACTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(target, Path(keep) / target.name)
-    print(f"explorer screenshot: {target}")
+    # pytest removes its temp folders when the tests pass; the screenshot is kept in outputs/test_artifacts/
+    # (or $ALIGNPREDICT_ARTIFACTS), as the README says
+    keep = Path(os.environ.get("ALIGNPREDICT_ARTIFACTS") or repo_root / "outputs" / "test_artifacts")
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy(target, keep / target.name)
+    print(f"explorer screenshot: {keep / target.name}")
     with Image.open(target) as image:
         assert image.width == b.width and image.height > 900
         assert len(set(image.convert("RGB").resize((64, 64)).getdata())) > 20  # drawn, not blank

@@ -31,6 +31,7 @@ def test_theory_stage_runs_and_publishes(compose_reproduce, tmp_path, monkeypatc
         [
             f"out_dir={tmp_path / 'out'}",
             "stages=[theory]",
+            "publish=true",
             f"publish_dir={tmp_path / 'figures'}",
             "stage_args.theory=[" + ",".join(f"'{a}'" for a in TINY_THEORY) + "]",
         ],

@@ -76,11 +76,13 @@ def test_two_job_sweep_through_submitit_local(repo_root: Path, tmp_path: Path, t
 def test_launcher_presets(compose_app) -> None:
     joblib = compose_app("train", "launcher=joblib", hydra_keys=True)
     slurm = compose_app("train", "launcher=slurm", hydra_keys=True)
-    assert "JoblibLauncher" in joblib.hydra.launcher._target_ and joblib.spread_jobs_over_gpus
+    assert "JoblibLauncher" in joblib.hydra.launcher._target_ and joblib.spread_jobs_over_gpus == "auto"
     assert "SlurmLauncher" in slurm.hydra.launcher._target_
     assert (slurm.hydra.launcher.gpus_per_node, slurm.hydra.launcher.tasks_per_node) == (1, 1)
     assert slurm.ckpt_path == "auto" and slurm.trainer.devices == 1  # requeued jobs resume, new ones start; no DDP
     if not torch.cuda.is_available():
+        assert job_devices(joblib) == joblib.trainer.devices  # auto: the CPU when no GPU is visible
+        joblib.spread_jobs_over_gpus = True
         with pytest.raises(ValueError, match="no GPU is visible"):
             job_devices(joblib)
 

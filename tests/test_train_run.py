@@ -21,7 +21,11 @@ def tiny_config(tiny_train):
 
 
 def test_run_writes_metrics_config_and_checkpoints(tiny_config, tmp_path: Path) -> None:
-    metrics = run(tiny_config(tmp_path, "model=cp", "jitter=0.2", "noise=0.9", "seed=0", "data.n_samples=240"))
+    metrics = run(
+        tiny_config(
+            tmp_path, "model=cp", "jitter=0.2", "noise=0.9", "seed=0", "data.n_samples=240", "checkpoints.keep=all"
+        )
+    )
     saved = yaml.safe_load((tmp_path / "metrics.json").read_text())
     assert saved["probe_acc"] == metrics["probe_acc"] and saved["best_val_loss"] == metrics["best_val_loss"]
     assert 0.0 <= saved["probe_acc"] <= 1.0
@@ -42,7 +46,7 @@ def test_same_seed_same_numbers(tiny_config, tmp_path: Path) -> None:
 
 
 def test_resume_continues_the_epoch_count(tiny_config, tmp_path: Path) -> None:
-    first = run(tiny_config(tmp_path, "logger=csv", "max_epochs=1"))
+    first = run(tiny_config(tmp_path, "logger=csv", "max_epochs=1", "checkpoints.keep=last"))  # extended below
     resumed = run(tiny_config(tmp_path, "logger=csv", "max_epochs=2", "ckpt_path=last"))
     assert (first["epochs_trained"], resumed["epochs_trained"]) == (1, 2)
     assert resumed["global_step"] == 2 * first["global_step"]

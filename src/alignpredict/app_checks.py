@@ -76,6 +76,7 @@ TRAIN_RULES = {
     "cpu_fast.bf16": choice("auto", True, False),
     "cpu_fast.threads": optional(integer(1)),
     "tf32": BOOLEAN,
+    "checkpoints.keep": choice("none", "best", "last", "all"),
     "probe.inverse_l2_grid": list_of(POSITIVE),
     "probe.max_iter": integer(1),
     "probe.batch_size": integer(1),

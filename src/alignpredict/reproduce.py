@@ -1,7 +1,8 @@
 """The reproduction driver: each stage runs the same commands a user would type, into <out>/<stage>.
 
 Stages are subprocesses so every one is a fresh Hydra app (its own run or sweep folder, its own seeds) and
-a failure names the command that failed. The headline figures are then copied into docs/figures.
+a failure names the command that failed. Everything goes under the run folder (outputs/reproduce/<time>/); the
+headline figures are copied into docs/figures only with publish=true.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
+from alignpredict.progress import duration, say
 from alignpredict.utils.io import atomic_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +98,7 @@ PUBLISHED: dict[str, list[str]] = {
 
 def run_command(command: Command) -> None:
     """Run one stage command from the repo root; a failure raises naming the command."""
-    print("+", " ".join(command), flush=True)
+    say("+ " + " ".join(command))
     result = subprocess.run(command, cwd=REPO_ROOT)
     if result.returncode != 0:
         raise RuntimeError(f"stage command failed (exit {result.returncode}): {' '.join(command)}")
@@ -112,21 +114,41 @@ def publish(stage: str, stage_dir: Path, publish_dir: Path) -> None:
             shutil.copyfile(source, tmp)
 
 
+def summary_text(out: Path, seconds: dict[str, float], publish_dir: Path | None) -> str:
+    """Where everything went: per stage its folder, headline figures and time; then whether docs/figures moved."""
+    lines = [f"reproduce: {len(seconds)} stage(s) in {duration(sum(seconds.values()))}, everything under {out}"]
+    for stage, took in seconds.items():
+        stage_dir = out / stage
+        figures = [relative for relative in PUBLISHED.get(stage, []) if (stage_dir / relative).exists()]
+        lines.append(f"  {stage:<10} {duration(took):>10}   {stage_dir}")
+        lines.extend(f"  {'':<10} {'':>10}     {relative}" for relative in figures)
+    if publish_dir is None:
+        lines.append("  docs/figures/ untouched (publish=true copies the headline figures there, for the README)")
+    else:
+        lines.append(f"  headline figures copied to {publish_dir} as <stage>_<file>")
+    return "\n".join(lines)
+
+
 def run(cfg: DictConfig) -> dict[str, float]:
-    """Run the configured stages in order; returns seconds per stage."""
+    """Run the configured stages in order, saying which one runs; print where everything went; returns seconds
+    per stage."""
     unknown = [stage for stage in cfg.stages if stage not in STAGES]
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; choose from {list(STAGES)}")
     out = Path(cfg.out_dir)
     python = cfg.python or sys.executable
     seconds: dict[str, float] = {}
-    for stage in cfg.stages:
+    stages = list(cfg.stages)
+    for number, stage in enumerate(stages, start=1):
         start = time.perf_counter()
         stage_dir = out / stage
         stage_dir.mkdir(parents=True, exist_ok=True)
+        say(f"stage {number}/{len(stages)} {stage} -> {stage_dir}")
         for command in STAGES[stage](python, stage_dir, list(cfg.stage_args.get(stage, []))):
             run_command(command)
         if cfg.publish:
             publish(stage, stage_dir, REPO_ROOT / cfg.publish_dir)
         seconds[stage] = time.perf_counter() - start
+        say(f"stage {number}/{len(stages)} {stage} done in {duration(seconds[stage])}")
+    say(summary_text(out, seconds, REPO_ROOT / cfg.publish_dir if cfg.publish else None))
     return seconds

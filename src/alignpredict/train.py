@@ -19,6 +19,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from alignpredict.checkpoints import kept_best, prune_checkpoints
 from alignpredict.data.protocol import Modality, PairedDataModule, check_datamodule
 from alignpredict.devices import CpuPath, apply_cpu_path, cpu_path, trainer_precision
 from alignpredict.evaluation.aggregate import METRICS_FILE
@@ -110,6 +111,8 @@ def build_logger(cfg: DictConfig, out_dir: Path, run_sweep_id: str, name: str) -
         extra["group"] = logger_cfg.group or run_sweep_id
         extra["name"] = logger_cfg.name or name
     logger = instantiate(logger_cfg, **extra)
+    if logger_cfg._target_ == WANDB_LOGGER:
+        logger._wandb_init.pop("anonymous", None)  # Lightning passes None, which W&B answers with a warning per job
     logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
     return logger
 
@@ -125,7 +128,9 @@ def finish_wandb() -> None:
 def restore_best(module: pl.LightningModule, trainer: pl.Trainer) -> None:
     """Load the best-val-loss weights (early stopping may have stopped after a worse epoch)."""
     best_path = trainer.checkpoint_callback.best_model_path if trainer.checkpoint_callback else ""
-    if best_path:
+    if best_path and not Path(best_path).is_file():  # pruned by an earlier session (checkpoints.keep=last)
+        log.warning("the best checkpoint %s is gone (checkpoints.keep); probing the last weights", best_path)
+    elif best_path:
         checkpoint = torch.load(best_path, map_location="cpu", weights_only=False)
         module.load_state_dict(checkpoint["state_dict"])
 
@@ -296,8 +301,11 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                     if isinstance(value, (int, float)) and not isinstance(value, bool)
                 }
             )
+        keep, best = cfg.checkpoints.keep, metrics["best_checkpoint"]
+        metrics["best_checkpoint"] = kept_best(keep, best)
         write_text(out_dir / "config.yaml", resolved)
         write_json(out_dir / METRICS_FILE, metrics)
+        prune_checkpoints(out_dir / CHECKPOINT_DIR, keep, best)  # only now: until here a killed run resumes
         return metrics
     finally:
         finish_wandb()

@@ -27,6 +27,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from alignpredict.progress import heartbeat
+
 TASK_METRICS: dict[str, str] = {"logg": "r2", "age": "r2", "binarity": "bal_acc"}
 PROJECTIONS = ("proj_x", "proj_y")
 TUNED_SUFFIX = "_tuned"
@@ -211,6 +213,7 @@ def astro_probe_metrics(
     unknown = [task for task in tasks if task not in TASK_METRICS]
     if unknown or not tasks:
         raise ValueError(f"probe.tasks {list(tasks)} must be a non-empty subset of {list(TASK_METRICS)}")
-    train, train_labels = collect_split(module, datamodule, "probe_train", module.device, baselines, batch_size)
-    test, test_labels = collect_split(module, datamodule, "probe_test", module.device, baselines, batch_size)
-    return probe_representations(train, test, train_labels, test_labels, tasks, min_train, min_test, tuned)
+    with heartbeat(f"astro probes ({', '.join(tasks)}{', tuned' if tuned else ''})"):
+        train, train_labels = collect_split(module, datamodule, "probe_train", module.device, baselines, batch_size)
+        test, test_labels = collect_split(module, datamodule, "probe_test", module.device, baselines, batch_size)
+        return probe_representations(train, test, train_labels, test_labels, tasks, min_train, min_test, tuned)

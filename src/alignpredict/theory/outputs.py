@@ -21,6 +21,7 @@ from alignpredict.plots.theory_validation import (
     plot_prediction,
     plot_recovery_agreement,
 )
+from alignpredict.progress import duration, heartbeat
 from alignpredict.theory.infonce import first_failures, infonce_sweep
 from alignpredict.theory.phase_grid import PhaseGrid, homogeneous_grid
 from alignpredict.theory.regimes import REGIMES
@@ -195,11 +196,45 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         ("infonce", cfg.infonce.enabled, make_infonce),
     ]
     summary: dict[str, Any] = {"seconds": {}}
-    for name, enabled, part in parts:
-        if not enabled:
-            continue
+    enabled_parts = [(name, part) for name, enabled, part in parts if enabled]
+    for number, (name, part) in enumerate(enabled_parts, start=1):
         start = time.perf_counter()
-        summary.update(part(cfg, out) or {})
+        with heartbeat(f"theory {number}/{len(enabled_parts)} {name.replace('_', ' ')}"):
+            summary.update(part(cfg, out) or {})
         summary["seconds"][name] = round(time.perf_counter() - start, 3)
     write_json(out / "theory_summary.json", summary)
     return summary
+
+
+PART_FILES = {
+    "explorer": "phase_explorer.html",
+    "phase_diagram": "phase_diagram.png, .pdf, .csv",
+    "gif": "phase_diagram_sweep.gif",
+    "validation": "e4_nu_sweep.png, e5_prediction.png, e6_joint_lambda.png, e7_partial_recovery.png (+ their CSVs)",
+    "infonce": "infonce_vs_ca.png, infonce_vs_ca.csv, infonce_first_failure.json",
+}
+
+
+def _nu(value: Any) -> str:
+    return "never" if value is None or value != value else f"{float(value):.3f}"  # NaN: no crossing in the sweep
+
+
+def summary_text(summary: dict[str, Any], out: Path) -> str:
+    """What scripts/theory.py prints at its end: each part's files and time, then the headline numbers."""
+    lines = [f"theory outputs in {out}:"]
+    for name, seconds in summary.get("seconds", {}).items():
+        lines.append(f"  {name.replace('_', ' '):<14} {duration(seconds):>10}   {PART_FILES.get(name, '')}")
+    for row in summary.get("e4_thresholds", []):
+        lines.append(
+            f"  E4 (n={row['n']}): CA fails at nu {_nu(row['measured_nu_ca'])} (theory {_nu(row['theory_nu_ca'])}), "
+            f"CP at nu {_nu(row['measured_nu_cp'])} (theory {_nu(row['theory_nu_cp'])})"
+        )
+    infonce = summary.get("infonce")
+    if infonce:
+        failing = ", ".join(f"{method} {_nu(nu)}" for method, nu in infonce["first_failing_nu"].items())
+        lines.append(
+            f"  InfoNCE: first nu with mean projector distance > {infonce['level']}: {failing} "
+            f"(theory: CA {_nu(infonce['theory_nu_ca'])}, CP {_nu(infonce['theory_nu_cp'])})"
+        )
+    lines.append(f"  numbers: {out / 'theory_summary.json'}")
+    return "\n".join(lines)

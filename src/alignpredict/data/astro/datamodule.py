@@ -31,6 +31,7 @@ from alignpredict.data.astro.lightcurves import instrument_by_name
 from alignpredict.data.protocol import Modality, PairedDataModule
 from alignpredict.data.sampling import EpochShuffle
 from alignpredict.data.splits import check_split
+from alignpredict.progress import heartbeat, say
 
 PHOTOMETRY_NAMES = {"kepler": "Kepler", "tess": "TESS"}
 SPLIT_MAP: dict[str, str] = {
@@ -120,7 +121,9 @@ class AstroFeatureDataModule(PairedDataModule):
         if not (path / MANIFEST).exists():
             sim = dict(self.simulation)
             n_points = sim.pop("light_curve_points", None)
-            simulate_feature_cache(path, instrument=instrument_by_name(self.photometry, n_points), **sim)
+            say(f"astro feature cache {path}: not there yet, simulating it (later runs reuse it)")
+            with heartbeat(f"building the astro feature cache {path.name}"):
+                simulate_feature_cache(path, instrument=instrument_by_name(self.photometry, n_points), **sim)
         return path
 
     def setup(self, stage: str | None = None) -> None:
