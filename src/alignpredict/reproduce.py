@@ -90,7 +90,7 @@ PUBLISHED: dict[str, list[str]] = {
         "e7_partial_recovery.png",
     ],
     "diagnose": ["diagnostics.png"],
-    "synthetic": ["figures/accuracy_vs_nu.png", "figures/umap_strip.png"],
+    "synthetic": ["figures/accuracy_vs_nu.png", "figures/probe_curve.png", "figures/umap_strip.png"],
     "captions": ["figures/top1_vs_style.png"],
     "astro": ["table/astro_diagnostics.png"],
 }

@@ -102,7 +102,7 @@ def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[s
         ax.set_title(f"{dataset}: {PROBE_LABELS.get(probe, 'probe')}", fontsize=9)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    fig.suptitle(f"Image-caption pairs, ours (solid): {sweep_scale(runs)}; mean ± std over seeds", fontsize=9)
+    fig.suptitle(f"Image-caption pairs, ours (solid): mean ± std over seeds\n{sweep_scale(runs)}", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 PROBE_LABELS = {  # metrics.json key -> how the figures name the probe
-    "logistic_acc": "ours: converged logistic probe",
-    "paper_acc": "the authors' probe (50 Adam steps, raw features)",
+    "logistic_acc": "ours (converged logistic)",
+    "paper_acc": "authors' probe (50 steps, raw)",
 }
 
 

@@ -7,7 +7,8 @@
 * the probe curve (runs with probe.curve_every): accuracy vs epoch per objective and jitter;
 * the UMAP strip: each self-supervised objective x aligned (smallest jitter) / misaligned (largest jitter),
   with a key for colour (shape class) and shade (horizontal position);
-* summary.csv: the aggregated numbers behind the figures (one block per probe).
+* summary.csv: the aggregated numbers behind the figures (one block per probe); table.md: the same as a
+  markdown table next to the paper's numbers; probe_curves.csv: every run's probe_curve.csv rows.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from alignpredict.evaluation.aggregate import CURVE_FILE, load_runs, summarise  # noqa: E402
+from alignpredict.evaluation.stereo_table import stereo_table  # noqa: E402
 from alignpredict.plots.embedding import add_embedding_key, draw_embedding  # noqa: E402
 from alignpredict.plots.objectives import families, objective_drawings  # noqa: E402
 from alignpredict.plots.run_facts import PROBE_LABELS, probe_columns  # noqa: E402
 from alignpredict.plots.scale import sweep_scale  # noqa: E402
-from alignpredict.utils.io import save_figure, write_csv  # noqa: E402
+from alignpredict.utils.io import save_figure, write_csv, write_text  # noqa: E402
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 SUMMARY_KEYS = ("data", "objective", "nu_max", "noise")
@@ -81,7 +83,7 @@ def plot_accuracy_vs_nu(runs: pd.DataFrame) -> Figure:
             ax.grid(alpha=0.3)
         axes[row][0].set_ylabel("probe top-1 (probe_test)")
     axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    fig.suptitle(f"Stereo images: mean and 95% interval over seeds ({sweep_scale(runs)})", fontsize=10)
+    fig.suptitle(f"Stereo images: mean and 95% interval over seeds\n{sweep_scale(runs)}", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -167,7 +169,7 @@ def plot_umap_strip(panels: Sequence[tuple[str, Path]], scale: str = "") -> Figu
             classes |= {int(c) for c in np.unique(saved["labels"])}
             shaded |= pos_x is not None
     if scale:
-        fig.suptitle(f"UMAP of probe_test features ({scale})", fontsize=10)
+        fig.suptitle(f"UMAP of probe_test features\n{scale}", fontsize=9)
     fig.tight_layout(rect=(0, 0.2, 1, 1))
     add_embedding_key(fig, sorted(classes), shaded, names)
     return fig
@@ -184,8 +186,8 @@ def run(cfg: Any) -> dict[str, Path]:
 def make_synthetic_figures(
     sweep_dir: str | Path, out_dir: str | Path, sweep_id: str | None = None, umap_noise: float = 0.5
 ) -> dict[str, Path]:
-    """Write summary.csv, accuracy_vs_nu.png (+ pdf), probe_curve.png when runs probed per epoch and, when
-    embeddings exist, umap_strip.png; return their paths."""
+    """Write summary.csv, table.md, accuracy_vs_nu.png (+ pdf), probe_curve.png (+ probe_curves.csv) when runs
+    probed per epoch and, when embeddings exist, umap_strip.png; return their paths."""
     runs = load_runs(sweep_dir, sweep_id)
     out = Path(out_dir)
     written: dict[str, Path] = {}
@@ -193,19 +195,20 @@ def make_synthetic_figures(
     summary = pd.concat(blocks, ignore_index=True)
     write_csv(out / "summary.csv", summary, float_format="%.6g")
     written["summary"] = out / "summary.csv"
+    written["table"] = write_text(out / "table.md", f"Scale: {sweep_scale(runs)}\n\n{stereo_table(summary)}")
     fig = plot_accuracy_vs_nu(runs)
     for suffix in ("png", "pdf"):
         written[f"accuracy_{suffix}"] = save_figure(fig, out / f"accuracy_vs_nu.{suffix}", dpi=150, bbox_inches="tight")
     plt.close(fig)
     curves = load_curves(runs)
     if not curves.empty:
-        write_csv(out / "probe_curve_summary.csv", curves, float_format="%.6g")
+        write_csv(out / "probe_curves.csv", curves, float_format="%.6g")
         fig = plot_probe_curves(runs, curves)
         written["probe_curve"] = save_figure(fig, out / "probe_curve.png", dpi=150, bbox_inches="tight")
         plt.close(fig)
     panels = umap_panels(runs, umap_noise)
     if panels:
-        fig = plot_umap_strip(panels, sweep_scale(runs))
+        fig = plot_umap_strip(panels, sweep_scale(runs[runs["seed"] == runs["seed"].min()]))
         written["umap_strip"] = save_figure(fig, out / "umap_strip.png", dpi=150, bbox_inches="tight")
         plt.close(fig)
     return written
