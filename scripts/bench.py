@@ -323,6 +323,104 @@ def caption_training_throughput() -> list[Record]:
     ]
 
 
+def phase_empirical_config(overrides: list[str]):
+    from hydra import compose, initialize_config_dir
+
+    with initialize_config_dir(config_dir=str(REPO_ROOT / "conf"), version_base="1.3"):
+        return compose(config_name="phase_empirical", overrides=overrides)
+
+
+def stacked_vs_loop(mode: str) -> list[Record]:
+    """Models/s of the stacked ensemble and of the same models one after another, side by side on one chunk of
+    the default run (CA + CP, the default epochs) in one observation mode."""
+    import torch
+
+    from alignpredict.phase_empirical import ensemble
+    from alignpredict.phase_empirical.data import build_data, data_sets, grid_cells, moments, whitened
+    from alignpredict.phase_empirical.run import maps
+
+    cfg = phase_empirical_config([f"mode={mode}"])
+    torch.set_num_threads(int(cfg.threads))
+    panels = {name: dict(panel) for name, panel in cfg.panels.items()}
+    sets = data_sets(grid_cells(panels, cfg.grid.resolution, cfg.grid.kappa_max, cfg.grid.nu_max, 1.0), [0])
+    data = build_data(sets.iloc[: cfg.sets_per_chunk], cfg.d, cfg.k, cfg.n, cfg.n_eval, cfg.mode, maps(cfg))
+    x, y = torch.from_numpy(data.x[:, : cfg.n]), torch.from_numpy(data.y[:, : cfg.n])
+    stats = moments(x, y, cfg.n)
+    views = {
+        "x": x,
+        "y": y,
+        "x_white": whitened(x, stats.mean_x, stats.sxx),
+        "y_white": whitened(y, stats.mean_y, stats.syy),
+    }
+    dims = {"x": x.shape[2], "y": y.shape[2]}
+
+    def groups():
+        seeds = list(data.index["sample_seed"])
+        return ensemble.make_groups(list(cfg.objectives), seeds, dims, cfg.net.hidden, cfg.k, cfg.net.activation)
+
+    train = (cfg.epochs, cfg.batch_size, cfg.lr, cfg.train_seed)
+    stacked_groups = groups()
+    start = time.perf_counter()
+    ensemble.train_stacked(stacked_groups, views, *train)
+    stacked_seconds = time.perf_counter() - start
+    stacked_models = len(stacked_groups) * len(data.index)
+    loop_per_objective = 4
+    start = time.perf_counter()
+    ensemble.train_one_after_another(groups(), views, *train, models=loop_per_objective)
+    loop_seconds = time.perf_counter() - start
+    loop_models = len(cfg.objectives) * loop_per_objective
+    stacked_rate, loop_rate = stacked_models / stacked_seconds, loop_models / loop_seconds
+    steps = cfg.epochs * (cfg.n // cfg.batch_size)
+    return [
+        {
+            "metric": f"phase_empirical ({mode}): models trained per second, stacked ensemble",
+            "value": round(stacked_rate, 2),
+            "unit": "models/s",
+            "target": "-",
+            "notes": f"{stacked_models} models ({list(cfg.objectives)} x {len(data.index)} cells, inputs "
+            f"{dims['x']}-d) x {steps} steps of batch {cfg.batch_size} in {stacked_seconds:.1f} s",
+        },
+        {
+            "metric": f"phase_empirical ({mode}): the same models one after another",
+            "value": round(loop_rate, 2),
+            "unit": "models/s",
+            "target": "-",
+            "notes": f"{loop_models} of them ({loop_per_objective} per objective), same steps, in {loop_seconds:.1f} s",
+        },
+        {
+            "metric": f"phase_empirical ({mode}): stacked / one after another",
+            "value": round(stacked_rate / loop_rate, 1),
+            "unit": "x",
+            "target": ">= 10",
+            "notes": "measured side by side in one process, one torch thread",
+        },
+    ]
+
+
+@benchmark("phase_empirical")
+def phase_empirical_speed() -> list[Record]:
+    """The stacked ensemble against a plain loop over the same models (nonlinear mode, the default, and linear),
+    then the default `scripts/phase_empirical.py` run end to end (16 x 16 cells x 2 panels x 3 seeds x CA + CP)."""
+    from alignpredict.phase_empirical.run import run
+
+    records = stacked_vs_loop("nonlinear") + stacked_vs_loop("linear")
+    with tempfile.TemporaryDirectory() as out:
+        start, cpu = time.perf_counter(), time.process_time()
+        summary = run(phase_empirical_config([f"out_dir={out}"]))
+        run_seconds, run_cpu = time.perf_counter() - start, time.process_time() - cpu
+    records.append(
+        {
+            "metric": "python scripts/phase_empirical.py, default config (all outputs)",
+            "value": round(run_seconds, 1),
+            "unit": "s",
+            "target": "< 600 on 2 cores",
+            "notes": f"{summary['models']} models (16 x 16 cells x 2 panels x 3 seeds x CA + CP, nonlinear); "
+            f"CPU {run_cpu:.1f} s",
+        }
+    )
+    return records
+
+
 def machine() -> dict[str, Any]:
     """What the numbers were measured on; the load average matters on a shared machine."""
     import torch

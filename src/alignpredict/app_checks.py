@@ -225,3 +225,54 @@ def check_diagnose(cfg: DictConfig) -> None:
             raise SettingError(f"{name} is required: pass {name}=PATH on the command line")
     files = [name for name in needed if not (name == "labels" and str(cfg.labels).lower() == "none")]
     check_rules(cfg, {name: existing_file for name in files})
+
+
+PHASE_EMPIRICAL_OBJECTIVES = ("ca", "infonce", "cp", "cp_rev")
+PHASE_EMPIRICAL_RULES = {
+    "mode": choice("linear", "nonlinear"),
+    "objectives": list_of(choice(*PHASE_EMPIRICAL_OBJECTIVES)),
+    "seeds": list_of(integer(0, 2**32 - 1)),
+    "grid.resolution": integer(2),
+    "grid.kappa_max": POSITIVE,
+    "grid.nu_max": number(0, 1, low_open=True),
+    "gamma_tilde_x": POSITIVE,
+    "panels.*.gamma_x": POSITIVE,
+    "panels.*.gamma_y": POSITIVE,
+    "panels.*.gamma_tilde_y": POSITIVE,
+    "d": integer(2),
+    "k": integer(1),
+    "n": integer(10),
+    "n_eval": integer(10),
+    "cv_folds": integer(2),
+    "epochs": integer(1),
+    "batch_size": integer(2),
+    "lr": POSITIVE,
+    "train_seed": integer(0),
+    "net.hidden": integer(1),
+    "net.activation": choice("silu", "relu", "tanh"),
+    "nonlinear.gain": POSITIVE,
+    "nonlinear.width_factor": integer(2),
+    "nonlinear.seed": integer(0),
+    "success_threshold": number(0, 1, low_open=True),
+    "margin": number(0, 1),
+    "sets_per_chunk": integer(1),
+    "whiten_inputs": BOOLEAN,
+    "threads": integer(1),
+    "figure.dpi": integer(10),
+}
+
+
+def check_phase_empirical(cfg: DictConfig) -> None:
+    """scripts/phase_empirical.py: the grid, the model sizes and the training, before torch loads."""
+    check_known(_given_keys(cfg), _app_keys("phase_empirical"))
+    check_rules(cfg, PHASE_EMPIRICAL_RULES)
+    if cfg.k >= cfg.d:
+        raise SettingError(
+            f"k={cfg.k} must be < d={cfg.d} (the spiked model needs nuisance dimensions): lower k or raise d"
+        )
+    if cfg.batch_size > cfg.n:
+        raise SettingError(f"batch_size={cfg.batch_size} is larger than n={cfg.n} training pairs: lower it or raise n")
+    if cfg.n_eval < 2 * cfg.cv_folds:
+        raise SettingError(f"n_eval={cfg.n_eval} is too few held-out rows for cv_folds={cfg.cv_folds}")
+    if len(set(cfg.objectives)) != len(cfg.objectives):
+        raise SettingError(f"objectives lists one twice: {list(cfg.objectives)}")

@@ -22,7 +22,12 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = REPO_ROOT / "docs" / "bad_inputs.yaml"
-SCRIPTS = {"train": "train.py", "diagnose": "diagnose.py", "theory": "theory.py"}
+SCRIPTS = {
+    "train": "train.py",
+    "diagnose": "diagnose.py",
+    "theory": "theory.py",
+    "phase_empirical": "phase_empirical.py",
+}
 
 
 @dataclass(frozen=True)

@@ -71,15 +71,21 @@ def astro_commands(python: str, out: Path, args: list[str]) -> list[Command]:
     ]
 
 
+def phase_empirical_commands(python: str, out: Path, args: list[str]) -> list[Command]:
+    return [[python, _script("phase_empirical.py"), f"hydra.run.dir={out}", *args]]
+
+
 STAGES: dict[str, Callable[[str, Path, list[str]], list[Command]]] = {
     "theory": theory_commands,
     "diagnose": diagnose_commands,
     "synthetic": synthetic_commands,
     "captions": captions_commands,
     "astro": astro_commands,
+    "phase_empirical": phase_empirical_commands,
 }
 
-# stage -> files (relative to the stage folder) copied to docs/figures as <stage>_<file name>
+# stage -> files (relative to the stage folder) copied to docs/figures as <stage>_<file name> (a file named after
+# its stage keeps its name: phase_empirical.png)
 PUBLISHED: dict[str, list[str]] = {
     "theory": [
         "phase_diagram.png",
@@ -93,6 +99,7 @@ PUBLISHED: dict[str, list[str]] = {
     "synthetic": ["figures/accuracy_vs_nu.png", "figures/probe_curve.png", "figures/umap_strip.png"],
     "captions": ["figures/top1_vs_style.png"],
     "astro": ["table/astro_diagnostics.png"],
+    "phase_empirical": ["phase_empirical.png"],
 }
 
 
@@ -110,7 +117,8 @@ def publish(stage: str, stage_dir: Path, publish_dir: Path) -> None:
         source = stage_dir / relative
         if not source.exists():
             raise FileNotFoundError(f"stage {stage!r} did not write {source}")
-        with atomic_path(publish_dir / f"{stage}_{Path(relative).name}") as tmp:
+        name = Path(relative).name
+        with atomic_path(publish_dir / (name if Path(name).stem == stage else f"{stage}_{name}")) as tmp:
             shutil.copyfile(source, tmp)
 
 
