@@ -267,7 +267,12 @@ def stereo_training_throughput() -> list[Record]:
 
 
 def cpu_path_records(device: str) -> list[Record]:
-    """The CPU fast path's speedups as ratios of medians measured in one run (CA and CP, 64 px, batch 64)."""
+    """The CPU fast path's speedups as ratios of medians measured in one run (CA and CP, 64 px, batch 64), one
+    torch thread per run (what each job of a CPU sweep gets), so that load from other processes hits every
+    variant alike."""
+    import torch
+
+    torch.set_num_threads(1)
     records = []
     for objective in ("ca", "cp"):
         common = [
@@ -279,6 +284,7 @@ def cpu_path_records(device: str) -> list[Record]:
             "max_epochs=1",
             "probe.methods=[paper]",
             "probe.paper_sizes=[100]",
+            "cpu_fast.threads=1",
         ]
         variants = {**CPU_PATH_VARIANTS, "fast path at 32 px (data.resolution=32)": ["data.resolution=32"]}
         rates = {name: float(np.median(values)) for name, values in interleaved_rates(variants, common, 3).items()}
