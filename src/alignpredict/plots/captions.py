@@ -63,10 +63,9 @@ def plot_style_sweep(summary: pd.DataFrame, runs: pd.DataFrame, majority: dict[s
     probes = list(dict.fromkeys(summary["probe"]))
     drawings = objective_drawings(runs)
     first_run = runs.drop_duplicates("objective").set_index("objective")
-    fig, axes = plt.subplots(
-        len(probes), len(datasets), figsize=(4.8 * len(datasets), 3.6 * len(probes)), squeeze=False, sharey=True
-    )
-    panels = [(ax, dataset, probe) for row, probe in enumerate(probes) for ax, dataset in zip(axes[row], datasets)]
+    columns = [(dataset, probe) for dataset in datasets for probe in probes]  # one row of panels
+    fig, axes = plt.subplots(1, len(columns), figsize=(4.6 * len(columns), 3.8), squeeze=False, sharey=True)
+    panels = [(ax, dataset, probe) for ax, (dataset, probe) in zip(axes[0], columns)]
     for ax, dataset, probe in panels:
         rows = summary[(summary["data"] == dataset) & (summary["probe"] == probe)]
         for objective, drawing in drawings.items():
