@@ -82,7 +82,7 @@ def test_official_template_file_is_used_when_given(tmp_path: Path, monkeypatch: 
         dm_module.SOURCES,
         "dsprites",
         dm_module.TemplateSource(
-            source.num_classes,
+            source.class_names,
             source.channels,
             source.image_size,
             lambda p: dm_module.dsprites.load_dsprites_templates(p, indices=(0, 1, 2)),
