@@ -10,12 +10,11 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from alignpredict.phase_empirical.agreement import cell_means, empirical_regimes, far_from_boundary
-from alignpredict.plots.phase_diagram import CA_LINE, CP_LINE, REGIME_COLOURS
+from alignpredict.plots.phase_diagram import CA_LINE, CP_LINE, REGIME_COLOURS, draw_regime_image
 from alignpredict.theory.phase_grid import ca_boundary, cp_boundary
 from alignpredict.theory.regimes import REGIMES
 from alignpredict.utils.io import save_figure
@@ -66,7 +65,6 @@ def plot_phase_empirical(frame: pd.DataFrame, path: str | os.PathLike, margin: f
         len(keys), columns, figsize=(3.2 * columns + 1.0, 3.0 * len(keys) + 0.8), squeeze=False, layout="constrained"
     )
     means = cell_means(frame)
-    regime_cmap = ListedColormap([REGIME_COLOURS[name] for name in REGIMES])
     heat = None
     for row, (panel, mode) in enumerate(keys):
         block = means[(means["panel"] == panel) & (means["mode"] == mode)]
@@ -99,16 +97,7 @@ def plot_phase_empirical(frame: pd.DataFrame, path: str | os.PathLike, margin: f
             ):
                 ax = axes[row, len(objectives) + offset]
                 image, extent = _image(wide.assign(code=wide[column].map(codes)), "code")
-                ax.imshow(
-                    image,
-                    origin="lower",
-                    extent=extent,
-                    aspect="auto",
-                    cmap=regime_cmap,
-                    vmin=-0.5,
-                    vmax=3.5,
-                    interpolation="nearest",
-                )
+                draw_regime_image(ax, image, extent)
                 _boundaries(ax, gammas, extent, reverse=False)
                 ax.set_title(f"{title}\npanel {panel}, {mode}", fontsize=9)
         for ax in axes[row]:

@@ -30,20 +30,25 @@ def _legend_handles() -> list:
     return patches + lines
 
 
-def draw_phase_panel(ax: plt.Axes, grid: PhaseGrid, title: str) -> None:
-    """Regions coloured by regime, the two Delta = 1 boundaries, and the crossing kappa* when there is one."""
+def draw_regime_image(ax: plt.Axes, codes: np.ndarray, extent: tuple[float, float, float, float]) -> None:
+    """A (nu, kappa) array of regime codes (indices into REGIMES) drawn in the regimes' colours."""
     colours = ListedColormap([REGIME_COLOURS[name] for name in REGIMES])
-    extent = (grid.kappa[0], grid.kappa[-1], grid.nu[0], grid.nu[-1])
     ax.imshow(
-        grid.regime,
+        codes,
         origin="lower",
         extent=extent,
         aspect="auto",
         cmap=colours,
         vmin=-0.5,
-        vmax=3.5,
+        vmax=len(REGIMES) - 0.5,
         interpolation="nearest",
     )
+
+
+def draw_phase_panel(ax: plt.Axes, grid: PhaseGrid, title: str) -> None:
+    """Regions coloured by regime, the two Delta = 1 boundaries, and the crossing kappa* when there is one."""
+    extent = (grid.kappa[0], grid.kappa[-1], grid.nu[0], grid.nu[-1])
+    draw_regime_image(ax, grid.regime, extent)
     ax.plot(grid.kappa, grid.ca_boundary, **CA_LINE)
     cp = np.where(grid.cp_boundary <= grid.nu[-1], grid.cp_boundary, np.nan)
     ax.plot(grid.kappa, cp, **CP_LINE)
